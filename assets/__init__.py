@@ -1,0 +1,1 @@
+"""Dagster assets of the observatory, one sub-package per layer/subject."""

@@ -1,0 +1,1 @@
+"""Observatoire du Logement d'abord: pipeline, command line and generator."""

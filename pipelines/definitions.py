@@ -1,0 +1,39 @@
+"""The Dagster code location of the observatory (loaded by `dagster dev -w workspace.yaml`).
+
+Each layer package (`assets.reference`, `assets.ingest`, …) exposes `ASSETS`, `CHECKS`,
+`SENSORS`, `SCHEDULES` and `JOBS` lists; this module only assembles them, applies the
+shared resources and is the single entry point used by `observatoire run` too.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import dagster as dg
+
+from pipelines.config import Settings
+from pipelines.resources import default_resources
+
+LAYERS = ("assets.reference", "assets.ingest")
+
+
+def _collect(name: str) -> list:
+    items: list = []
+    for layer in LAYERS:
+        module = importlib.import_module(layer)
+        items.extend(getattr(module, name, []))
+    return items
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    return dg.Definitions(
+        assets=_collect("ASSETS"),
+        asset_checks=_collect("CHECKS"),
+        sensors=_collect("SENSORS"),
+        schedules=_collect("SCHEDULES"),
+        jobs=_collect("JOBS"),
+        resources=default_resources(settings),
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,47 @@
+"""Dagster resources: the DuckDB warehouse and the landing folder, configured from the environment."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+from pipelines.config import Settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The internal DuckDB warehouse (exact values, pseudonymised microdata).
+
+    One writer at a time: assets open a connection for the duration of their work.
+    """
+
+    database: str
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        conn = duckdb.connect(self.database)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+class LandingResource(dg.ConfigurableResource):
+    """The landing folder where source files are dropped (`<landing>/<source>/`)."""
+
+    path: str
+
+    def folder(self, source: str) -> Path:
+        return Path(self.path) / source
+
+
+def default_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
+    settings = settings or Settings.from_env()
+    return {
+        "warehouse": WarehouseResource(database=str(settings.warehouse)),
+        "landing": LandingResource(path=str(settings.landing)),
+    }
