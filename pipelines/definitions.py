@@ -33,6 +33,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         schedules=_collect("SCHEDULES"),
         jobs=_collect("JOBS"),
         resources=default_resources(settings),
+        # DuckDB allows one writing process: assets run one after the other in one process.
+        executor=dg.in_process_executor,
     )
 
 

@@ -1,0 +1,176 @@
+"""The `observatoire` command line (interfaces.md)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from pipelines.config import DEMO_PSEUDO_KEY, PROJECT_ROOT, REFERENCE_DIR, SOURCES, Settings
+
+
+class Progress:
+    """One line per step, rewritten in place on a terminal: `étape … 37/101 (12 s)`."""
+
+    def __init__(self) -> None:
+        self.step: str | None = None
+        self.started = time.perf_counter()
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.started
+        line = f"  {step} … {done}/{total} ({elapsed:.0f} s)"
+        if step != self.step:
+            if self.step is not None and self.tty:
+                click.echo("", err=True)
+            self.step = step
+            if not self.tty:
+                click.echo(line, err=True)
+        if self.tty:
+            click.echo("\r" + line, nl=False, err=True)
+        elif done == total:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.tty and self.step is not None:
+            click.echo("", err=True)
+
+
+def _parse_years(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        a, b = (int(x) for x in value.split("-"))
+    except ValueError:
+        raise click.BadParameter("format attendu : AAAA-AAAA (par exemple 2015-2025)")
+    if a > b:
+        raise click.BadParameter("la première année doit précéder la seconde")
+    return a, b
+
+
+@click.group(help="Observatoire du Logement d'abord : pipeline, application, rapport.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Écrit des fichiers de dépôt synthétiques et ground_truth.csv.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Dossier de sortie.")
+@click.option("--scale", default=1.0, show_default=True, type=float, help="Facteur de volume (1 = volumes nationaux).")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Graine aléatoire.")
+@click.option("--years", default=None, help="Années AAAA-AAAA (défaut : 2015 à l'année dernière).")
+@click.option("--quirks", is_flag=True, help="Injecte les défauts des exports réels (manifeste quirks_manifest.csv).")
+def simulate(out: Path, scale: float, seed: int, years: str | None, quirks: bool) -> None:
+    from pipelines.simulate import simulate as run_simulation
+
+    if scale <= 0:
+        raise click.BadParameter("--scale doit être positif")
+    progress = Progress()
+    summary = run_simulation(out, scale=scale, seed=seed, years=_parse_years(years), quirks=quirks, progress=progress)
+    progress.close()
+    rows = ", ".join(f"{k} {v:,}".replace(",", " ") for k, v in sorted(summary.rows.items()))
+    click.echo(f"{summary.files} fichiers écrits dans {summary.out} en {summary.seconds:.1f} s ({rows}).")
+    if quirks:
+        click.echo(f"{summary.quirks} défauts injectés, listés dans {summary.out / 'quirks_manifest.csv'}.")
+
+
+def _landing_is_empty(landing: Path) -> bool:
+    return not any(p.is_file() for p in landing.rglob("*.csv")) if landing.exists() else True
+
+
+def copy_barometre(landing: Path) -> int:
+    """The real Baromètre files (reference data) go to the landing folder like any source."""
+    target = landing / "barometre"
+    target.mkdir(parents=True, exist_ok=True)
+    n = 0
+    for path in sorted((REFERENCE_DIR / "barometre").rglob("*.csv")):
+        if path.name.startswith("meta_"):
+            continue
+        shutil.copy2(path, target / path.name)
+        n += 1
+    return n
+
+
+@main.command(help="Données de démonstration : remplit le dossier de dépôt s'il est vide, puis exécute tout le pipeline.")
+@click.option("--landing", type=click.Path(path_type=Path), default=None)
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None)
+@click.option("--publication", type=click.Path(path_type=Path), default=None)
+@click.option("--scale", default=None, type=float, help="Facteur de volume des données de démonstration.")
+def demo(landing: Path | None, warehouse: Path | None, publication: Path | None, scale: float | None) -> None:
+    from pipelines.simulate import DEMO_SCALE, simulate as run_simulation
+
+    settings = Settings.from_env(landing=landing, warehouse=warehouse, publication=publication)
+    if not settings.pseudo_key:
+        click.echo("Clé de pseudonymisation : clé de DÉMONSTRATION publique (OBSERVATOIRE_PSEUDO_KEY non définie).")
+        settings = Settings(settings.landing, settings.warehouse, settings.publication, DEMO_PSEUDO_KEY)
+    if _landing_is_empty(settings.landing):
+        click.echo(f"Écriture des données de démonstration (synthétiques) dans {settings.landing} …")
+        progress = Progress()
+        summary = run_simulation(settings.landing, scale=scale or DEMO_SCALE, quirks=True, progress=progress)
+        progress.close()
+        n = copy_barometre(settings.landing)
+        click.echo(f"  {summary.files} fichiers synthétiques + {n} fichiers réels du Baromètre ({summary.seconds:.0f} s).")
+    else:
+        click.echo(f"Le dossier de dépôt {settings.landing} contient déjà des fichiers : ils sont utilisés tels quels.")
+    _run_pipeline(settings)
+    click.echo("")
+    click.echo(f"Entrepôt (valeurs exactes, interne) : {settings.warehouse}")
+    click.echo(f"Dossier de dépôt : {settings.landing}")
+    click.echo("Interface Dagster : observatoire ui")
+    click.echo("Observatoire (application) : observatoire app")
+
+
+def _run_pipeline(settings: Settings) -> None:
+    from pipelines.run import run_all
+
+    os.environ["OBSERVATOIRE_PSEUDO_KEY"] = settings.pseudo_key or ""
+    click.echo("Exécution du pipeline …")
+    result = run_all(settings, log=lambda msg: click.echo(f"  {msg}"))
+    if not result.success:
+        raise click.ClickException("le pipeline a échoué : " + "; ".join(result.errors))
+
+
+@main.command(help="Ingère ce qui est nouveau dans le dossier de dépôt et reconstruit tout ce qui en dépend.")
+@click.option("--landing", type=click.Path(path_type=Path), default=None)
+@click.option("--warehouse", type=click.Path(path_type=Path), default=None)
+@click.option("--publication", type=click.Path(path_type=Path), default=None)
+def run(landing: Path | None, warehouse: Path | None, publication: Path | None) -> None:
+    settings = Settings.from_env(landing=landing, warehouse=warehouse, publication=publication)
+    if not settings.pseudo_key:
+        raise click.ClickException(
+            "OBSERVATOIRE_PSEUDO_KEY n'est pas définie : la clé secrète de pseudonymisation est obligatoire "
+            "(seule la commande `observatoire demo` utilise une clé de démonstration)."
+        )
+    _run_pipeline(settings)
+
+
+@main.command(help="Démarre l'interface Dagster sur workspace.yaml.")
+@click.option("--port", default=3000, show_default=True, type=int)
+def ui(port: int) -> None:
+    dagster = shutil.which("dagster") or str(Path(sys.executable).parent / "dagster")
+    env = dict(os.environ)
+    env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    cmd = [dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(port)]
+    click.echo(" ".join(cmd))
+    raise SystemExit(subprocess.call(cmd, cwd=PROJECT_ROOT, env=env))
+
+
+@main.command(help="Valide un fichier contre son contrat, sans rien écrire (code 0 si propre, 1 sinon).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", type=click.Choice(SOURCES[:-1]), default=None, help="Source (déduite du nom sinon).")
+def check(file: Path, source: str | None) -> None:
+    from assets.ingest.report import check_file
+
+    settings = Settings.from_env()
+    code, text = check_file(file, source, pseudo_key=settings.pseudo_key)
+    click.echo(text)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":
+    main()

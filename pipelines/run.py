@@ -1,0 +1,44 @@
+"""Run every asset of the code location in process (what `observatoire run` and `demo` do)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import dagster as dg
+
+from pipelines.config import Settings
+
+
+@dataclass
+class RunResult:
+    success: bool
+    errors: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+
+
+def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
+    """Materialise all assets (and run their checks) with resources built from `settings`."""
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(settings)
+    graph = defs.resolve_asset_graph()
+    keys = sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
+    log(f"{len(keys)} assets à matérialiser")
+    job = defs.resolve_implicit_global_asset_job_def()
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    errors = [
+        f"{e.step_key}: {e.event_specific_data.error.message.strip()}"  # type: ignore[union-attr]
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.STEP_FAILURE
+    ]
+    failed = [
+        f"{ev.asset_key.to_user_string()}:{ev.check_name}"
+        for ev in result.get_asset_check_evaluations()
+        if not ev.passed
+    ]
+    for key in keys:
+        log(f"✓ {key.to_user_string()}") if not errors else None
+    for check in failed:
+        log(f"contrôle en échec : {check}")
+    return RunResult(result.success and not errors, errors, failed)
