@@ -33,7 +33,7 @@ class Progress:
                 click.echo(line, err=True)
         if self.tty:
             click.echo("\r" + line, nl=False, err=True)
-        elif done == total:
+        elif done == total or (done and total >= 20 and done % (total // 10) == 0):
             click.echo(line, err=True)
 
     def close(self) -> None:
@@ -121,7 +121,8 @@ def demo(landing: Path | None, warehouse: Path | None, publication: Path | None,
     click.echo(f"Entrepôt (valeurs exactes, interne) : {settings.warehouse}")
     click.echo(f"Dossier de dépôt : {settings.landing}")
     click.echo("Interface Dagster : observatoire ui")
-    click.echo("Observatoire (application) : observatoire app")
+    if (PROJECT_ROOT / "observatory_app" / "app.py").exists():
+        click.echo("Observatoire (application) : observatoire app")
 
 
 def _run_pipeline(settings: Settings) -> None:

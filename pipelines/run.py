@@ -26,7 +26,8 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
     keys = sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
     log(f"{len(keys)} assets à matérialiser")
     job = defs.resolve_implicit_global_asset_job_def()
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=quiet)
     errors = [
         f"{e.step_key}: {e.event_specific_data.error.message.strip()}"  # type: ignore[union-attr]
         for e in result.all_events
@@ -37,8 +38,10 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
         for ev in result.get_asset_check_evaluations()
         if not ev.passed
     ]
-    for key in keys:
-        log(f"✓ {key.to_user_string()}") if not errors else None
+    materialised = {
+        e.asset_key.to_user_string() for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+    }
+    log(f"{len(materialised)} assets matérialisés, {len(errors)} en échec")
     for check in failed:
         log(f"contrôle en échec : {check}")
     return RunResult(result.success and not errors, errors, failed)

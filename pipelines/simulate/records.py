@@ -283,17 +283,15 @@ class Generator:
         for year in range(self.first_year, self.last_year + 1):
             n = rng.poisson(national_attributions(year) * self.scale * self.weight[dep])
             target = self.ref.attributions_sd_target[(dep, year)] * self.scale
-            if n == 0:
-                continue
             ci = rng.choice(len(codes), n, p=weights)
             res = rng.choice(len(RESERVATAIRES), n, p=RESERVATAIRE_P)
             res_mult = RESERVATAIRE_SD_MULT[res] / (RESERVATAIRE_SD_MULT * RESERVATAIRE_P).sum()
             lda_mult = 1 + LDA_EFFECT_PER_YEAR * np.clip(year - ref_year[ci], 0, None)
-            p_base = np.clip(target / n * res_mult, 0, 0.9)
+            p_base = np.clip(target / max(n, 1) * res_mult, 0, 0.9)
             u = rng.random(n)
             sd = u < np.clip(p_base * lda_mult, 0, 0.95)
             sd_counterfactual = u < p_base
-            asylum_sd = (~sd) & (rng.random(n) < ASYLUM_SD_RATIO * target / n)
+            asylum_sd = (~sd) & (rng.random(n) < ASYLUM_SD_RATIO * target / max(n, 1))
             start, stop = day(year), day(year, 12, 31)
             d_attr = rng.integers(start, stop + 1, n)
             delay = np.where(sd, rng.lognormal(np.log(330), 0.8, n), rng.lognormal(np.log(500), 0.9, n)).astype(np.int64)
@@ -346,7 +344,7 @@ class Generator:
                     strict=False,
                 )
             )
-        attributions = pl.concat(frames) if frames else None
+        attributions = pl.concat(frames, how="vertical_relaxed")
         # once housed, a household stops asking the 115 (except the returns added below)
         local = ~req["mobile"]
         housed_on = np.where(local, hh_attr_date[req["pick"]], -1)
@@ -384,8 +382,6 @@ class Generator:
         frames = []
         for year in range(self.first_year, self.last_year + 1):
             n = rng.poisson(national_sne_stock(year) * self.scale * self.weight[dep])
-            if n == 0:
-                continue
             n_attr = max(1.0, national_attributions(year) * self.scale * self.weight[dep])
             share_sd = min(0.5, 0.6 * self.ref.attributions_sd_target[(dep, year)] * self.scale / n_attr)
             sd = rng.random(n) < share_sd
@@ -415,7 +411,7 @@ class Generator:
                     strict=False,
                 )
             )
-        return pl.concat(frames)
+        return pl.concat(frames, how="vertical_relaxed")
 
     # ------------------------------------------------------------------------------------
     def _history(self, dep: str, req: dict) -> tuple[pl.DataFrame, pl.DataFrame, list[int]]:

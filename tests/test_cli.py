@@ -1,0 +1,53 @@
+"""The `observatoire` command line: every command of interfaces.md, and the code location loads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pipelines.cli import main
+from pipelines.config import PROJECT_ROOT
+
+COMMANDS = {"demo", "run", "ui", "check", "simulate"}
+
+
+def test_every_command_is_present():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()}
+    assert COMMANDS <= listed
+
+
+def test_run_refuses_without_a_key(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k != "OBSERVATOIRE_PSEUDO_KEY"}
+    result = CliRunner(env=env).invoke(main, ["run", "--landing", str(tmp_path), "--warehouse", str(tmp_path / "w.duckdb")],
+                                       env={"OBSERVATOIRE_PSEUDO_KEY": None})
+    assert result.exit_code != 0
+    assert "OBSERVATOIRE_PSEUDO_KEY" in result.output
+
+
+def test_simulate_rejects_bad_years(tmp_path: Path):
+    result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path), "--years", "2020-2018"])
+    assert result.exit_code == 2
+    assert "la première année doit précéder la seconde" in result.output
+
+
+def test_simulate_writes_files_and_truth(tmp_path: Path):
+    result = CliRunner().invoke(main, ["simulate", "--out", str(tmp_path), "--scale", "0.002", "--years", "2019-2019"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ground_truth.csv").exists()
+    assert len(list((tmp_path / "siao").glob("siao_*_2019-*.csv"))) == 101 * 12
+    assert "fichiers écrits" in result.output
+
+
+def test_dagster_loads_the_workspace():
+    """What `dagster dev -w workspace.yaml` loads: the code location validates."""
+    dagster = Path(sys.executable).parent / "dagster"
+    proc = subprocess.run([str(dagster), "definitions", "validate", "-w", "workspace.yaml"], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "observatoire" in proc.stdout + proc.stderr
