@@ -13,6 +13,7 @@ streaming département by département; only the compact columns the ground trut
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +99,7 @@ def simulate(
     progress = progress or (lambda step, i, n: None)
 
     finals, attributions, demandes, coverage = [], [], [], []
+    tmp = out / ".tmp-simulate"
     deps = ref.departements
     for i, dep in enumerate(deps):
         progress("SIAO et SNE par département", i, len(deps))
@@ -115,7 +117,12 @@ def simulate(
             coverage.append((dep, label))
         finals.append(_compact_final(rec.siao_final))
         attributions.append(rec.attributions)
-        demandes.append(rec.demandes)
+        # the demand stock is large (≈ 2.5 million rows a year at scale 1): each département's
+        # chunk goes to a temporary Parquet file; the truth keeps only counts per commune.
+        tmp.mkdir(parents=True, exist_ok=True)
+        rec.demandes.write_parquet(tmp / f"demandes_{dep}.parquet")
+        demandes.append(rec.demandes.group_by("annee", "commune", "departement").agg(
+            pl.col("sans_domicile").sum().alias("n_sd")))
     progress("SIAO et SNE par département", len(deps), len(deps))
 
     attributions_df = pl.concat(attributions)
@@ -130,12 +137,13 @@ def simulate(
             "sne", "sne_attributions", f"sne_attributions_{year}.csv", _empty_as_null(sne_to_strings(att, True)),
             {"valid_row": _sne_valid_row(year, some_commune, True)},
         )
-        dem = demandes_df.filter(pl.col("annee") == year).sort("numero_unique")
+        dem = pl.scan_parquet(tmp / "demandes_*.parquet").filter(pl.col("annee") == year).collect().sort("numero_unique")
         writer.write(
             "sne", "sne_demandes", f"sne_demandes_{year}.csv", _empty_as_null(sne_to_strings(dem, False)),
             {"valid_row": _sne_valid_row(year, some_commune, False)},
         )
     progress("Fichiers SNE", last - first + 1, last - first + 1)
+    shutil.rmtree(tmp)
     progress("Nuits de la Solidarité et offre", 0, 1)
     ndls = ndls_editions(ref, seed, years)
     for (code, year), df in sorted(ndls.items()):
@@ -219,8 +227,19 @@ def _rejected_files(writer: _Writer, first: int) -> None:
 
 
 def _compact_final(final: pl.DataFrame) -> pl.DataFrame:
-    """Only what the ground truth needs of each request's latest state."""
+    """Only what the ground truth needs of each request's latest state, in compact types
+    (≈ 22 million requests at scale 1): household and request numbers as integers (their
+    zero-padded text sorts the same way), codes as categoricals, small codes as int8."""
+    small = ["situation", "status", "motif", "orient", "dest"]
     return final.select(
-        "departement", "numero_demande", "menage", "date_demande", "type_urgence", "commune", "situation", "status",
-        "motif", "orient", "d_adm", "d_exit", "dest", "nur",
+        pl.col("departement").cast(pl.Categorical),
+        pl.col("numero_demande").str.split("-").list.last().cast(pl.Int32).alias("numero_demande"),
+        pl.col("menage").str.slice(3).cast(pl.Int64).alias("menage"),
+        pl.col("date_demande").cast(pl.Int32),
+        "type_urgence",
+        pl.col("commune").cast(pl.Categorical),
+        *[pl.col(c).cast(pl.Int8) for c in small],
+        pl.col("d_adm").cast(pl.Int32),
+        pl.col("d_exit").cast(pl.Int32),
+        pl.col("nur").cast(pl.Categorical),
     )

@@ -66,6 +66,7 @@ class Territories:
 
     def assign(self, df: pl.DataFrame, commune: str = "commune", departement: str = "departement") -> pl.DataFrame:
         """One row per (record, territory containing it)."""
+        df = df.with_columns(pl.col(commune).cast(pl.String), pl.col(departement).cast(pl.String))
         with_c = df.filter(pl.col(commune).is_not_null() & (pl.col(commune) != ""))
         without = df.filter(pl.col(commune).is_null() | (pl.col(commune) == ""))
         a = with_c.join(self.by_commune, left_on=commune, right_on="code_commune", how="inner")
@@ -139,7 +140,7 @@ def _sne(terr: Territories, att: pl.DataFrame, dem: pl.DataFrame, grid: pl.DataF
     )
     res.append(_rows(delay, "DELAI_ATTR_SD"))
     d = terr.assign(dem.with_columns(pl.col("annee").cast(pl.String).alias("periode")))
-    stock = d.group_by(KEYS + ["periode"]).agg(pl.col("sans_domicile").sum().alias("stock"))
+    stock = d.group_by(KEYS + ["periode"]).agg(pl.col("n_sd").sum().alias("stock"))
     p = _fill(stock, grid, ["stock"]).join(c, on=KEYS + ["periode"])
     res.append(_rate(p, "PRESSION_SD", "stock", "sd", factor=1.0))
     return pl.concat(res)
@@ -215,7 +216,7 @@ def _siao(terr: Territories, siao: pl.DataFrame, cov: pl.DataFrame) -> pl.DataFr
 def _parcours(terr, siao, att, cov, sne_grid, years) -> pl.DataFrame:
     first, last = years
     hh_first = siao.group_by("menage").agg(pl.col("date_demande").min().alias("first"))
-    nur_hh = siao.filter(pl.col("nur") != "").select("nur", "menage").unique()
+    nur_hh = siao.filter(pl.col("nur") != "").select(pl.col("nur").cast(pl.String), "menage").unique()
     linked = att.join(nur_hh, left_on="numero_unique", right_on="nur", how="inner").with_columns(
         _year("date_attribution").alias("periode"))
     res = []
@@ -242,7 +243,8 @@ def _parcours(terr, siao, att, cov, sne_grid, years) -> pl.DataFrame:
     dates = u.select("menage", pl.col("date_demande").alias("d")).unique().sort(["menage", "d"]).with_columns(
         pl.col("d").shift(1).over("menage").alias("prev"))
     firsts = (
-        u.sort(["menage", "date_demande", "departement", "numero_demande"])
+        u.with_columns(pl.col("departement").cast(pl.String).alias("_dep"))
+        .sort(["menage", "date_demande", "_dep", "numero_demande"])
         .group_by(["menage", "periode"], maintain_order=True).first()
         .join(dates, left_on=["menage", "date_demande"], right_on=["menage", "d"], how="left")
         .filter(pl.col("prev").is_null() | ((pl.col("date_demande") - pl.col("prev")) > 730))
