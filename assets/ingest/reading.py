@@ -1,0 +1,312 @@
+"""Reading a landing file: bytes -> decoded text -> header + physical rows.
+
+- Encoding: UTF-8 with BOM (`utf-8-sig`), UTF-8, or Windows-1252 (`cp1252`), decided on the whole
+  file: a strict UTF-8 decoding of every byte is decisive; otherwise the lines holding non-ASCII
+  bytes (a large sample, wherever they are in the file) go to charset-normalizer restricted to
+  cp1252, and the decoded characters must look like French/Western text (no mojibake such as
+  `H“tel`, the cp1252 reading of a cp437 `Hôtel`). Anything else raises `EncodingDetectionError`:
+  we never guess silently wrong.
+- Separator: `;` by default, `,` or tab when the header line shows more of them.
+- Rows: physical lines, 1-based, the header being line 1; CRLF handled. Blank lines (empty or
+  separators only) and a final footer line whose first cell starts with `Total` are skipped and
+  counted apart. Quoted fields (CSV quotes, Excel `="01"`) are handled; a quoted field spanning
+  lines makes one row numbered by its first line. A row with a wrong number of fields (extra
+  trailing empty fields are fine) or a `Total` line before the end is flagged malformed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+import polars as pl
+
+from assets.ingest.errors import EncodingDetectionError
+
+SEPARATORS = (";", "\t", ",")  # order of preference on ties
+SEPARATOR_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
+
+ENCODING_NAMES = {"utf-8-sig": "UTF-8 avec BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
+
+# Size of the sample of non-ASCII lines handed to charset-normalizer and to the plausibility test.
+_SAMPLE_BYTES = 1 << 20
+
+# Non-ASCII characters expected in French (and neighbouring Western) text encoded in cp1252.
+_WESTERN_LETTERS = set("àâäáãåæçéèêëíìîïñóòôöõøœúùûüýÿßÀÂÄÁÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØŒÚÙÛÜÝŸ")
+_WESTERN_SYMBOLS = set("€’‘“”«»°…–—·\u00a0²³½¼¾§ªº±×")
+# Symbols that may sit between two letters (apostrophe, middle dot, degree as in "N°").
+_IN_WORD_SYMBOLS = set("’·°ªº")
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    path: Path
+    data: bytes
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+
+def read_file_bytes(path: Path) -> FileBytes:
+    """Read a landing file once: its bytes and their SHA-256."""
+    data = Path(path).read_bytes()
+    return FileBytes(Path(path), data, hashlib.sha256(data).hexdigest())
+
+
+# ------------------------------------------------------------------------------------------
+# Encoding
+# ------------------------------------------------------------------------------------------
+def _non_ascii_sample(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
+    """The lines holding non-ASCII bytes, wherever they are in the file, up to `limit` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*\n?", data):
+        parts.append(match.group())
+        size += len(parts[-1])
+        if size >= limit:
+            break
+    return b"".join(parts)
+
+
+def _looks_western(text: str) -> tuple[bool, str]:
+    """Do the non-ASCII characters of `text` look like French/Western text? (ok, first odd character)."""
+    total = unusual = 0
+    first_odd = ""
+    for match in re.finditer(r"[^\x00-\x7f]", text):
+        char = match.group()
+        total += 1
+        if char in _WESTERN_LETTERS:
+            continue
+        i = match.start()
+        between_letters = i > 0 and i + 1 < len(text) and text[i - 1].isalpha() and text[i + 1].isalpha()
+        if char in _WESTERN_SYMBOLS:
+            if between_letters and char not in _IN_WORD_SYMBOLS:
+                return False, text[max(0, i - 10) : i + 10]
+            continue
+        if between_letters:
+            return False, text[max(0, i - 10) : i + 10]
+        unusual += 1
+        first_odd = first_odd or text[max(0, i - 10) : i + 10]
+    if total and unusual > 0.1 * total:
+        return False, first_odd
+    if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text):
+        return False, "caractère de contrôle"
+    return True, ""
+
+
+def detect_encoding(data: bytes) -> str:
+    """`utf-8-sig`, `utf-8` or `cp1252`, decided on the whole file; raise if it is none of them."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise EncodingDetectionError("encodage UTF-32 non pris en charge (UTF-8 ou Windows-1252 attendu)")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise EncodingDetectionError("encodage UTF-16 non pris en charge (UTF-8 ou Windows-1252 attendu)")
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            data[len(codecs.BOM_UTF8) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EncodingDetectionError(
+                f"marque BOM UTF-8 mais octets non UTF-8 à la position {exc.start} : encodage mixte ou inconnu"
+            ) from None
+        return "utf-8-sig"
+    if b"\x00" in data:
+        raise EncodingDetectionError("octets nuls : fichier binaire ou UTF-16 sans BOM (UTF-8 ou Windows-1252 attendu)")
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    sample = _non_ascii_sample(data)
+    match = charset_normalizer.from_bytes(
+        sample, cp_isolation=["cp1252"], steps=1, chunk_size=max(len(sample), 1), threshold=0.2
+    ).best()
+    if match is None:
+        raise EncodingDetectionError("encodage non reconnu : ni UTF-8 ni Windows-1252")
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise EncodingDetectionError(
+            f"encodage non reconnu : ni UTF-8 ni Windows-1252 (octet 0x{data[exc.start]:02X} à la position {exc.start})"
+        ) from None
+    ok, where = _looks_western(sample.decode("cp1252"))
+    if not ok:
+        raise EncodingDetectionError(
+            f"encodage non reconnu : ni UTF-8 ni Windows-1252 plausible (texte suspect : « {where.strip()} »)"
+        )
+    return "cp1252"
+
+
+def decode(data: bytes, encoding: str) -> str:
+    return data.decode(encoding)
+
+
+# ------------------------------------------------------------------------------------------
+# Separator and header
+# ------------------------------------------------------------------------------------------
+def detect_separator(header_line: str) -> str:
+    """The separator shown by the header line: the most frequent of `;`, tab, `,` outside quotes."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {sep: unquoted.count(sep) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: (counts[sep], -SEPARATORS.index(sep)))
+    return best if counts[best] > 0 else ";"
+
+
+_EXCEL_CELL = re.compile(r'^="(.*)"$', re.DOTALL)
+
+
+def unquote_cell(cell: str) -> str:
+    """Strip spaces and Excel `="…"` quoting of one cell (CSV quotes are removed by the parser)."""
+    cell = cell.strip()
+    match = _EXCEL_CELL.match(cell)
+    return match.group(1).strip() if match else cell
+
+
+def parse_header(header_line: str, separator: str) -> list[str]:
+    """Header cells, unquoted, without the trailing empty cells left by trailing separators."""
+    cells = [unquote_cell(c) for c in next(csv.reader([header_line], delimiter=separator), [])]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def clean_cell(fields: pl.Expr, index: int, excel_quoting: bool) -> pl.Expr:
+    """Vectorised: the cell `index` of a list-of-fields column, stripped and Excel-unquoted."""
+    cell = fields.list.get(index, null_on_oob=True).str.strip_chars()
+    if excel_quoting:
+        cell = cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
+    return cell
+
+
+# ------------------------------------------------------------------------------------------
+# Rows
+# ------------------------------------------------------------------------------------------
+@dataclass
+class RawTable:
+    """A decoded file split into its header and its rows (blank lines and final footer removed).
+
+    `rows` has one row per record: `line_number` (physical, 1-based, header = 1), `raw_line`
+    (the original text, CR removed), `fields` (list of raw cells, still Excel-quoted),
+    `malformed` (French reason, or null for a well-formed row), `surplus` (extra empty trailing
+    fields that are not the habit of the file: malformed unless every value checks).
+    """
+
+    header_line: str
+    header: list[str]
+    separator: str
+    rows: pl.DataFrame
+    rows_skipped: int
+    excel_quoting: bool
+
+
+_LIST_STR = pl.List(pl.String)
+
+
+def _parse_line(line: str, separator: str) -> list[str]:
+    return next(csv.reader([line], delimiter=separator), [""])
+
+
+def _records_per_line(lines: pl.Series, separator: str, excel_quoting: bool) -> pl.Series:
+    """Fields of each physical line; lines with CSV quotes go through the csv module."""
+    fields = lines.str.split(separator)
+    quotes = lines
+    if excel_quoting:
+        sep = re.escape(separator)
+        quotes = lines.str.replace_all(f'="[^"{sep}]*"', "")
+    needs_csv = quotes.str.contains('"', literal=True)
+    if needs_csv.any():
+        idx = needs_csv.arg_true()
+        parsed = [_parse_line(line, separator) for line in lines.gather(idx).to_list()]
+        fields = fields.scatter(idx, pl.Series(parsed, dtype=_LIST_STR))
+    return fields
+
+
+def _records_multiline(lines: list[str], separator: str, header_fields: int) -> pl.DataFrame | None:
+    """Parse quoted fields that span lines; None if that reading looks wrong (stray quote)."""
+    reader = csv.reader((line + "\n" for line in lines), delimiter=separator)
+    numbers: list[int] = []
+    raws: list[str] = []
+    records: list[list[str]] = []
+    previous = 0
+    for record in reader:
+        start, end = previous + 1, reader.line_num
+        previous = end
+        if end > start:
+            meaningful = [c for c in record[header_fields:] if c.strip()]
+            if len(record) < header_fields or meaningful:
+                return None
+        numbers.append(start + 1)  # data lines start at physical line 2
+        raws.append("\n".join(lines[start - 1 : end]))
+        records.append([c.rstrip("\n") if i == len(record) - 1 else c for i, c in enumerate(record)] or [""])
+    return pl.DataFrame(
+        {"line_number": numbers, "raw_line": raws, "fields": records},
+        schema={"line_number": pl.Int64, "raw_line": pl.String, "fields": _LIST_STR},
+    )
+
+
+def split_rows(text: str, separator: str | None = None) -> RawTable:
+    """Split decoded text into header and rows, flag malformed rows, drop blank/footer lines."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line, it does not open a new one
+    if not lines:
+        raise ValueError("fichier vide")
+    header_line = lines[0].removesuffix("\r")
+    separator = separator or detect_separator(header_line)
+    header = parse_header(header_line, separator)
+    width = len(header)
+    data_lines = pl.Series("raw_line", lines[1:], dtype=pl.String).str.strip_suffix("\r")
+    excel_quoting = '="' in text
+
+    frame = None
+    if '"' in text and (data_lines.str.count_matches('"', literal=True) % 2 == 1).any():
+        frame = _records_multiline(data_lines.to_list(), separator, width)
+    if frame is None:
+        frame = pl.DataFrame(
+            {
+                "line_number": pl.int_range(2, len(data_lines) + 2, eager=True, dtype=pl.Int64),
+                "raw_line": data_lines,
+                "fields": _records_per_line(data_lines, separator, excel_quoting),
+            }
+        )
+
+    sep_class = re.escape(separator) if separator != "\t" else r"\t"
+    first_cell = pl.col("fields").list.first().str.strip_chars()
+    if excel_quoting:
+        first_cell = first_cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
+    frame = frame.with_columns(
+        blank=pl.col("raw_line").str.contains(f'^[{sep_class}\\s"]*$'),
+        total=first_cell.str.to_lowercase().str.starts_with("total").fill_null(False),
+        n_fields=pl.col("fields").list.len().cast(pl.Int64),
+    )
+    non_blank = frame.get_column("blank").not_()
+    footer_index = non_blank.arg_true()[-1] if non_blank.any() else None
+    is_footer = pl.int_range(0, pl.len()) == footer_index if footer_index is not None else pl.lit(False)
+    frame = frame.with_columns(footer=(is_footer & pl.col("total")))
+    skipped = frame.filter(pl.col("blank") | pl.col("footer")).height
+    rows = frame.filter(~pl.col("blank") & ~pl.col("footer"))
+
+    extras_empty = pl.col("fields").list.slice(width).list.join("").str.strip_chars().str.len_bytes() == 0
+    wrong_width = (pl.col("n_fields") < width) | ((pl.col("n_fields") > width) & ~extras_empty)
+    # Extra empty trailing fields are trailing separators when that is the habit of the file
+    # (as many fields as the raw header, or as most rows). On another row they may as well be
+    # a field inserted before an empty last cell: `surplus` rows are accepted if every value
+    # checks, else refused as malformed (see validate.py).
+    raw_width = len(next(csv.reader([header_line], delimiter=separator), []))
+    usual = rows.get_column("n_fields").mode().to_list() if rows.height else []
+    habit = [w for w in {raw_width, *usual} if w > width]
+    surplus = (pl.col("n_fields") > width) & extras_empty & ~pl.col("n_fields").is_in(habit)
+    rows = rows.with_columns(
+        malformed=pl.when(pl.col("total"))
+        .then(pl.lit("Ligne « Total » au milieu du fichier : seule la dernière ligne peut être un total"))
+        .when(wrong_width)
+        .then(pl.format(f"Ligne mal formée : {{}} champs au lieu de {width} (en-tête)", pl.col("n_fields")))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    ).with_columns(surplus=surplus & pl.col("malformed").is_null())
+    rows = rows.select("line_number", "raw_line", "fields", "n_fields", "malformed", "surplus")
+    return RawTable(header_line, header, separator, rows, skipped, excel_quoting)
