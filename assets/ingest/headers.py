@@ -69,13 +69,20 @@ class HeaderMatch:
     duplicates: list[str] = field(default_factory=list)  # canonical names given by several headers
 
 
-def match_header(header: list[str], contract: Contract, aliases_path: Path = ALIASES_FILE) -> HeaderMatch:
-    """Map the header cells of a file onto the contract's columns (any order)."""
+@lru_cache(maxsize=32)
+def _lookup(contract: Contract, aliases_path: Path) -> dict[str, str]:
+    """Header key -> canonical column, for the columns of one contract."""
     source_aliases = load_aliases(aliases_path).get(contract.source, {})
     lookup: dict[str, str] = {}
     for column in contract.columns:
         for name in (column.name, *source_aliases.get(column.name, ())):
             lookup.setdefault(header_key(name), column.name)
+    return lookup
+
+
+def match_header(header: list[str], contract: Contract, aliases_path: Path = ALIASES_FILE) -> HeaderMatch:
+    """Map the header cells of a file onto the contract's columns (any order)."""
+    lookup = _lookup(contract, aliases_path)
     result = HeaderMatch()
     for index, cell in enumerate(header):
         canonical = lookup.get(header_key(cell)) if cell.strip() else None

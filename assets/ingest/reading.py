@@ -23,7 +23,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from itertools import chain
+
 import charset_normalizer
+import numpy as np
 import polars as pl
 
 from assets.ingest.errors import EncodingDetectionError
@@ -175,8 +178,9 @@ def parse_header(header_line: str, separator: str) -> list[str]:
     return cells
 
 
-def clean_cell(fields: pl.Expr, index: int, excel_quoting: bool) -> pl.Expr:
-    """Vectorised: the cell `index` of a list-of-fields column, stripped and Excel-unquoted."""
+def clean_cell(fields: pl.Expr, index: int | pl.Expr, excel_quoting: bool) -> pl.Expr:
+    """Vectorised: the cell `index` (a number, or an expression per row) of a list-of-fields column,
+    stripped and Excel-unquoted."""
     cell = fields.list.get(index, null_on_oob=True).str.strip_chars()
     if excel_quoting:
         cell = cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
@@ -187,13 +191,37 @@ def clean_cell(fields: pl.Expr, index: int, excel_quoting: bool) -> pl.Expr:
 # Rows
 # ------------------------------------------------------------------------------------------
 @dataclass
+class TextTable:
+    """One decoded file cut into physical lines, before any row work (pure Python, cheap).
+
+    `lines` are the data lines (physical line 2 onwards, CR still there when `has_cr`);
+    `records` holds the rows already parsed when quoted fields span several lines.
+    """
+
+    header_line: str
+    header: list[str]
+    separator: str
+    excel_quoting: bool
+    raw_width: int  # fields of the header line, trailing empty ones included
+    lines: list[str]
+    has_cr: bool
+    has_quotes: bool
+    records: pl.DataFrame | None = None
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
+
+
+@dataclass
 class RawTable:
     """A decoded file split into its header and its rows (blank lines and final footer removed).
 
     `rows` has one row per record: `line_number` (physical, 1-based, header = 1), `raw_line`
     (the original text, CR removed), `fields` (list of raw cells, still Excel-quoted),
-    `malformed` (French reason, or null for a well-formed row), `surplus` (extra empty trailing
-    fields that are not the habit of the file: malformed unless every value checks).
+    `n_fields`, `malformed` (French reason, or null for a well-formed row), `surplus` (extra
+    empty trailing fields that are not the habit of the file: malformed unless every value
+    checks).
     """
 
     header_line: str
@@ -205,25 +233,11 @@ class RawTable:
 
 
 _LIST_STR = pl.List(pl.String)
+_FILE = "__file"
 
 
 def _parse_line(line: str, separator: str) -> list[str]:
     return next(csv.reader([line], delimiter=separator), [""])
-
-
-def _records_per_line(lines: pl.Series, separator: str, excel_quoting: bool) -> pl.Series:
-    """Fields of each physical line; lines with CSV quotes go through the csv module."""
-    fields = lines.str.split(separator)
-    quotes = lines
-    if excel_quoting:
-        sep = re.escape(separator)
-        quotes = lines.str.replace_all(f'="[^"{sep}]*"', "")
-    needs_csv = quotes.str.contains('"', literal=True)
-    if needs_csv.any():
-        idx = needs_csv.arg_true()
-        parsed = [_parse_line(line, separator) for line in lines.gather(idx).to_list()]
-        fields = fields.scatter(idx, pl.Series(parsed, dtype=_LIST_STR))
-    return fields
 
 
 def _records_multiline(lines: list[str], separator: str, header_fields: int) -> pl.DataFrame | None:
@@ -249,8 +263,8 @@ def _records_multiline(lines: list[str], separator: str, header_fields: int) -> 
     )
 
 
-def split_rows(text: str, separator: str | None = None) -> RawTable:
-    """Split decoded text into header and rows, flag malformed rows, drop blank/footer lines."""
+def open_text(text: str, separator: str | None = None) -> TextTable:
+    """Cut decoded text into header and physical lines; parse multi-line quoted records if any."""
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final newline ends the last line, it does not open a new one
@@ -259,54 +273,138 @@ def split_rows(text: str, separator: str | None = None) -> RawTable:
     header_line = lines[0].removesuffix("\r")
     separator = separator or detect_separator(header_line)
     header = parse_header(header_line, separator)
-    width = len(header)
-    data_lines = pl.Series("raw_line", lines[1:], dtype=pl.String).str.strip_suffix("\r")
-    excel_quoting = '="' in text
-
-    frame = None
-    if '"' in text and (data_lines.str.count_matches('"', literal=True) % 2 == 1).any():
-        frame = _records_multiline(data_lines.to_list(), separator, width)
-    if frame is None:
-        frame = pl.DataFrame(
-            {
-                "line_number": pl.int_range(2, len(data_lines) + 2, eager=True, dtype=pl.Int64),
-                "raw_line": data_lines,
-                "fields": _records_per_line(data_lines, separator, excel_quoting),
-            }
-        )
-
-    sep_class = re.escape(separator) if separator != "\t" else r"\t"
-    first_cell = pl.col("fields").list.first().str.strip_chars()
-    if excel_quoting:
-        first_cell = first_cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
-    frame = frame.with_columns(
-        blank=pl.col("raw_line").str.contains(f'^[{sep_class}\\s"]*$'),
-        total=first_cell.str.to_lowercase().str.starts_with("total").fill_null(False),
-        n_fields=pl.col("fields").list.len().cast(pl.Int64),
+    table = TextTable(
+        header_line=header_line,
+        header=header,
+        separator=separator,
+        excel_quoting='="' in text,
+        raw_width=len(next(csv.reader([header_line], delimiter=separator), [])),
+        lines=lines[1:],
+        has_cr="\r" in text,
+        has_quotes='"' in text,
     )
-    non_blank = frame.get_column("blank").not_()
-    footer_index = non_blank.arg_true()[-1] if non_blank.any() else None
-    is_footer = pl.int_range(0, pl.len()) == footer_index if footer_index is not None else pl.lit(False)
-    frame = frame.with_columns(footer=(is_footer & pl.col("total")))
-    skipped = frame.filter(pl.col("blank") | pl.col("footer")).height
-    rows = frame.filter(~pl.col("blank") & ~pl.col("footer"))
+    if table.has_quotes and any(line.count('"') % 2 for line in table.lines):
+        clean = [line.removesuffix("\r") for line in table.lines]
+        table.records = _records_multiline(clean, separator, len(header))
+    return table
 
-    extras_empty = pl.col("fields").list.slice(width).list.join("").str.strip_chars().str.len_bytes() == 0
-    wrong_width = (pl.col("n_fields") < width) | ((pl.col("n_fields") > width) & ~extras_empty)
+
+def _split_group(tables: list[TextTable], indexes: list[int]) -> pl.DataFrame:
+    """Physical lines of files sharing one separator, split into fields (vectorised)."""
+    group = [tables[i] for i in indexes]
+    separator = group[0].separator
+    counts = [len(t.lines) for t in group]
+    frame = pl.DataFrame(
+        {
+            _FILE: np.repeat(np.asarray(indexes, dtype=np.int32), counts),
+            "raw_line": list(chain.from_iterable(t.lines for t in group)),
+        },
+        schema={_FILE: pl.Int32, "raw_line": pl.String},
+    )
+    raw = pl.col("raw_line").str.strip_suffix("\r") if any(t.has_cr for t in group) else pl.col("raw_line")
+    columns = [
+        pl.col(_FILE),
+        (pl.int_range(pl.len(), dtype=pl.Int64).over(_FILE) + 2).alias("line_number"),
+        raw.alias("raw_line"),
+        raw.str.split(separator).alias("fields"),
+    ]
+    quoted = any(t.has_quotes for t in group)
+    if quoted:
+        quotes = raw
+        if any(t.excel_quoting for t in group):
+            quotes = quotes.str.replace_all(f'="[^"{re.escape(separator)}]*"', "")
+        columns.append(quotes.str.contains('"', literal=True).alias("needs_csv"))
+    sep_class = re.escape(separator) if separator != "\t" else r"\t"
+    columns.append(raw.str.contains(f'^[{sep_class}\\s"]*$').alias("blank"))
+    frame = frame.select(columns)
+    if quoted:
+        idx = frame.get_column("needs_csv").arg_true()
+        if len(idx):
+            parsed = [_parse_line(line, separator) for line in frame.get_column("raw_line").gather(idx).to_list()]
+            frame = frame.with_columns(frame.get_column("fields").scatter(idx, pl.Series(parsed, dtype=_LIST_STR)))
+        frame = frame.drop("needs_csv")
+    return frame
+
+
+def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
+    """Rows of several files at once (column `__file` = index in `tables`), and lines skipped per file.
+
+    Blank lines (empty, separators only) and each file's final `Total` line are dropped and
+    counted; malformed rows are flagged, not dropped (see `RawTable` for the columns).
+    """
+    parts: list[pl.DataFrame] = []
+    by_separator: dict[str, list[int]] = {}
+    for i, table in enumerate(tables):
+        if table.records is not None:
+            sep_class = re.escape(table.separator) if table.separator != "\t" else r"\t"
+            parts.append(
+                table.records.select(
+                    pl.lit(i, dtype=pl.Int32).alias(_FILE),
+                    "line_number",
+                    "raw_line",
+                    "fields",
+                    pl.col("raw_line").str.contains(f'^[{sep_class}\\s"]*$').alias("blank"),
+                )
+            )
+        else:
+            by_separator.setdefault(table.separator, []).append(i)
+    parts += [_split_group(tables, indexes) for indexes in by_separator.values()]
+    frame = pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+
+    def per_file(values: list, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(_FILE).replace_strict(dict(enumerate(values)), return_dtype=dtype)
+
+    width = per_file([t.width for t in tables], pl.Int64)
+    raw_width = per_file([t.raw_width for t in tables], pl.Int64)
+    first_cell = pl.col("fields").list.first().str.strip_chars()
+    if any(t.excel_quoting for t in tables):
+        first_cell = first_cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
+    row_index = pl.int_range(pl.len()).over(_FILE)
+    last_non_blank = pl.when(~pl.col("blank")).then(pl.col("__row")).max().over(_FILE)
+    extras_empty = pl.col("fields").list.slice(pl.col("__width")).list.join("").str.strip_chars().str.len_bytes() == 0
+    wrong_width = (pl.col("n_fields") < pl.col("__width")) | ((pl.col("n_fields") > pl.col("__width")) & ~extras_empty)
     # Extra empty trailing fields are trailing separators when that is the habit of the file
     # (as many fields as the raw header, or as most rows). On another row they may as well be
     # a field inserted before an empty last cell: `surplus` rows are accepted if every value
     # checks, else refused as malformed (see validate.py).
-    raw_width = len(next(csv.reader([header_line], delimiter=separator), []))
-    usual = rows.get_column("n_fields").mode().to_list() if rows.height else []
-    habit = [w for w in {raw_width, *usual} if w > width]
-    surplus = (pl.col("n_fields") > width) & extras_empty & ~pl.col("n_fields").is_in(habit)
-    rows = rows.with_columns(
-        malformed=pl.when(pl.col("total"))
+    same_width = pl.len().over(_FILE, "n_fields")
+    usual = same_width == same_width.max().over(_FILE)
+    surplus = (
+        (pl.col("n_fields") > pl.col("__width")) & extras_empty & (pl.col("n_fields") != raw_width) & ~usual
+    )
+    malformed = (
+        pl.when(pl.col("total"))
         .then(pl.lit("Ligne « Total » au milieu du fichier : seule la dernière ligne peut être un total"))
         .when(wrong_width)
-        .then(pl.format(f"Ligne mal formée : {{}} champs au lieu de {width} (en-tête)", pl.col("n_fields")))
+        .then(pl.format("Ligne mal formée : {} champs au lieu de {} (en-tête)", pl.col("n_fields"), pl.col("__width")))
         .otherwise(pl.lit(None, dtype=pl.String))
-    ).with_columns(surplus=surplus & pl.col("malformed").is_null())
-    rows = rows.select("line_number", "raw_line", "fields", "n_fields", "malformed", "surplus")
-    return RawTable(header_line, header, separator, rows, skipped, excel_quoting)
+    )
+    flagged = (
+        frame.lazy()
+        .with_columns(
+            total=first_cell.str.to_lowercase().str.starts_with("total").fill_null(False),
+            n_fields=pl.col("fields").list.len().cast(pl.Int64),
+            __row=row_index,
+            __width=width,
+        )
+        .with_columns(footer=((pl.col("__row") == last_non_blank) & pl.col("total")).fill_null(False))
+        .with_columns(skip=pl.col("blank") | pl.col("footer"))
+        .collect()
+    )
+    skipped_counts = dict(flagged.group_by(_FILE).agg(pl.col("skip").sum()).iter_rows())
+    rows = (
+        flagged.lazy()
+        .filter(~pl.col("skip"))
+        .with_columns(malformed=malformed)
+        .with_columns(surplus=surplus & pl.col("malformed").is_null())
+        .select(_FILE, "line_number", "raw_line", "fields", "n_fields", "malformed", "surplus")
+        .collect()
+    )
+    return rows, [int(skipped_counts.get(i, 0)) for i in range(len(tables))]
+
+
+def split_rows(text: str, separator: str | None = None) -> RawTable:
+    """Split one decoded text into header and rows, flag malformed rows, drop blank/footer lines."""
+    table = open_text(text, separator)
+    rows, skipped = read_rows([table])
+    return RawTable(table.header_line, table.header, table.separator, rows.drop(_FILE), skipped[0], table.excel_quoting)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -38,7 +40,7 @@ from assets.ingest.contracts import (
 from assets.ingest.errors import EncodingDetectionError, IngestError, UnknownSourceError
 from assets.ingest.headers import header_key, load_aliases, match_header
 from assets.ingest.pseudo import Pseudonymiser
-from assets.ingest.reading import clean_cell, detect_encoding, read_file_bytes, split_rows, unquote_cell
+from assets.ingest.reading import TextTable, clean_cell, detect_encoding, open_text, read_file_bytes, read_rows, unquote_cell
 
 # ------------------------------------------------------------------------------------------
 # File names
@@ -172,6 +174,8 @@ def _raw(fld: str) -> str:
 _SHAPE = "__date_shape_{}"
 _BIRTH_YEAR = "__birth_year"
 _CHECK = "__check"
+_FILE = "__file"
+_WIDTH = "__width"
 
 
 def _column_checks(contract: Contract) -> list[Check]:
@@ -261,14 +265,16 @@ def _column_checks(contract: Contract) -> list[Check]:
     return checks
 
 
-def all_checks(contract: Contract, width: int | None = None) -> list[Check]:
-    """Every row check of a contract, in the order that decides the reported rule.
+@lru_cache(maxsize=16)
+def all_checks(kind: str) -> tuple[Check, ...]:
+    """Every row check of a table kind, in the order that decides the reported rule.
 
     `malformed_row` fires on a row with a wrong number of fields, a `Total` line before the end,
     and on a `surplus` row (extra empty trailing fields unusual in the file) that fails another
     check: its values are then probably shifted by an inserted field.
     """
-    others = sorted([*_column_checks(contract), *consistency_checks(contract.kind)], key=lambda c: RULE_PRIORITY[c.rule])
+    contract = CONTRACTS[kind]
+    others = sorted([*_column_checks(contract), *consistency_checks(kind)], key=lambda c: RULE_PRIORITY[c.rule])
     any_other = pl.any_horizontal([c.fail.fill_null(False) for c in others])
     malformed = Check(
         "malformed_row",
@@ -279,11 +285,35 @@ def all_checks(contract: Contract, width: int | None = None) -> list[Check]:
             pl.format(
                 "Ligne mal formée : {} champs au lieu de {} (en-tête), valeurs probablement décalées",
                 pl.col("n_fields"),
-                pl.lit(width if width is not None else len(contract.columns)),
+                pl.col(_WIDTH),
             ),
         ),
     )
-    return [malformed, *others]  # sorted is stable: column order kept within a rule
+    return (malformed, *others)  # sorted is stable: column order kept within a rule
+
+
+@lru_cache(maxsize=16)
+def _check_index(kind: str) -> pl.Expr:
+    """Index of the first failing check of a row (null when the row is accepted)."""
+    fails = [c.fail.fill_null(False) for c in all_checks(kind)]
+    return pl.coalesce([pl.when(f).then(pl.lit(i, dtype=pl.Int32)) for i, f in enumerate(fails)]).alias(_CHECK)
+
+
+@lru_cache(maxsize=16)
+def _quarantine_exprs(kind: str) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(rule, column_name, message, other failing rules) of a refused row, from its check index."""
+    checks = all_checks(kind)
+    index = pl.col(_CHECK)
+    message: pl.Expr = pl.when(index == 0).then(checks[0].message)
+    for i, check in enumerate(checks[1:], start=1):
+        message = message.when(index == i).then(check.message)
+    rule = index.replace_strict({i: c.rule for i, c in enumerate(checks)}, return_dtype=pl.String)
+    column = index.replace_strict({i: c.column for i, c in enumerate(checks)}, return_dtype=pl.String)
+    others = pl.concat_list(
+        [pl.when(c.fail.fill_null(False) & (pl.col("rule") != c.rule)).then(pl.lit(c.rule)) for c in checks]
+    )
+    others = others.list.drop_nulls().list.unique(maintain_order=True).list.join(", ")
+    return rule, column, message.otherwise(pl.lit(None, dtype=pl.String)), others
 
 
 def _typed_columns(
@@ -379,7 +409,7 @@ def _mask_raw_lines(
     return masked
 
 
-def _rejected(base: dict, kind_contract: Contract | None, rule: str, error: str) -> FileResult:
+def _rejected(base: dict, contract: Contract | None, rule: str, error: str) -> FileResult:
     return FileResult(
         **base,
         status="rejected",
@@ -389,29 +419,22 @@ def _rejected(base: dict, kind_contract: Contract | None, rule: str, error: str)
         rows_accepted=0,
         rows_quarantined=0,
         rows_skipped=0,
-        accepted=kind_contract.empty_accepted() if kind_contract else pl.DataFrame(),
+        accepted=contract.empty_accepted() if contract else pl.DataFrame(),
     )
 
 
-def validate_file(
-    path: Path | str,
-    source: str | None = None,
-    *,
-    pseudo_key: str,
-    communes: frozenset[str] | None = None,
-    check_contract: bool = True,
-) -> FileResult:
-    """Validate one landing file against its contract (see the module docstring).
+@dataclass
+class _Prepared:
+    """A file decoded, cut into lines and its header matched, waiting for its batch."""
 
-    `source`: `siao`, `sne`, `ndls`, `offre` or a table kind (`sne_attributions`,
-    `sne_demandes`); inferred from the file name when None (unknown name: `UnknownSourceError`).
-    `pseudo_key`: the pseudonymisation secret (missing: `PseudoKeyError`).
-    `communes`: the COG 2026 commune codes (default: read from `data/reference/cog/`).
-    `check_contract`: validate the accepted frame with the pandera model of its kind (a failure
-    there is a bug of this module, raised as `IngestError`).
-    """
-    pseudo = Pseudonymiser(pseudo_key)
-    path = Path(path)
+    base: dict
+    contract: Contract
+    table: TextTable
+    positions: dict[str, int]
+
+
+def _prepare(path: Path, source: str | None) -> FileResult | _Prepared:
+    """Per-file work (pure Python): bytes, encoding, lines, header; a rejected file ends here."""
     naming = parse_file_name(path.name, source)
     content = read_file_bytes(path)
     name = path.name
@@ -437,7 +460,7 @@ def validate_file(
     text = content.data.decode(encoding)
     if not text.strip():
         return _rejected(base, contract, "unreadable_file", f"{name} : fichier vide")
-    table = split_rows(text)
+    table = open_text(text)
     base["separator"] = table.separator
     if contract is None:
         base["kind"] = _sne_kind_from_header(table.header)
@@ -452,98 +475,197 @@ def validate_file(
         listed = ", ".join(f"« {c} »" for c in header.missing_required)
         plural = "colonnes obligatoires absentes" if len(header.missing_required) > 1 else "colonne obligatoire absente"
         return _rejected(base, contract, "required_column_missing", f"{name} : {plural} {listed}")
+    return _Prepared(base, contract, table, header.positions)
 
-    rows = table.rows
-    cells = [
-        (
-            nz.null_markers(clean_cell(pl.col("fields"), header.positions[c.name], table.excel_quoting))
-            if c.name in header.positions
-            else pl.lit(None, dtype=pl.String)
-        ).alias(_raw(c.field))
-        for c in contract.columns
-    ]
-    work = _typed_columns(rows.with_columns(cells), contract, pseudo, communes)
 
-    checks = all_checks(contract, len(table.header))
-    fails = [c.fail.fill_null(False) for c in checks]
-    work = work.with_columns(
-        pl.coalesce([pl.when(f).then(pl.lit(i, dtype=pl.Int32)) for i, f in enumerate(fails)]).alias(_CHECK)
+def _batch_rows(batch: list[_Prepared]) -> tuple[pl.DataFrame, list[int]]:
+    """Rows of a batch of files of one kind, with their raw cells (cleaned, markers as null)."""
+    contract = batch[0].contract
+    rows, skipped = read_rows([p.table for p in batch])
+
+    def per_file(values: list, dtype: pl.DataType) -> pl.Expr:
+        return pl.col(_FILE).replace_strict(dict(enumerate(values)), return_dtype=dtype)
+
+    excel_quoting = any(p.table.excel_quoting for p in batch)
+    cells = []
+    for column in contract.columns:
+        positions = [p.positions.get(column.name) for p in batch]
+        if all(pos is None for pos in positions):
+            cells.append(pl.lit(None, dtype=pl.String).alias(_raw(column.field)))
+            continue
+        index = positions[0] if len(set(positions)) == 1 else per_file(positions, pl.Int64)
+        cells.append(nz.null_markers(clean_cell(pl.col("fields"), index, excel_quoting)).alias(_raw(column.field)))
+    rows = rows.with_columns(
+        *cells,
+        per_file([p.base["file_name"] for p in batch], pl.String).alias("source_file"),
+        per_file([p.table.width for p in batch], pl.Int64).alias(_WIDTH),
     )
-    accepted = (
+    return rows, skipped
+
+
+def _evaluate(
+    batch: list[_Prepared],
+    pseudo: Pseudonymiser,
+    communes: frozenset[str] | None,
+    check_contract: bool,
+) -> list[FileResult]:
+    """Typed columns, checks and quarantine of files of one table kind, evaluated together."""
+    contract = batch[0].contract
+    kind = contract.kind
+    work, skipped = _batch_rows(batch)
+    rows_read = dict(work.group_by(_FILE).len().iter_rows())
+    work = _typed_columns(work, contract, pseudo, communes).with_columns(_check_index(kind))
+    accepted_all = (
         work.lazy()
         .filter(pl.col(_CHECK).is_null())
-        .with_columns(source_file=pl.lit(name, dtype=pl.String))
-        .select([pl.col(f).cast(t) for f, t in contract.accepted_schema.items()])
+        .select([pl.col(f).cast(t) for f, t in contract.accepted_schema.items()] + [pl.col(_FILE)])
         .collect()
     )
-    quarantined = work.filter(pl.col(_CHECK).is_not_null())
-    quarantine = _quarantine_frame(quarantined, checks, fails, contract, header.positions, len(table.header), table.separator, pseudo, name)
-
-    if check_contract and accepted.height:
+    if check_contract and accepted_all.height:
         try:
-            MODELS[contract.kind].validate(accepted, lazy=True)
+            MODELS[kind].validate(accepted_all.drop(_FILE), lazy=True)
         except Exception as exc:  # pandera SchemaErrors: a bug here, not a data problem
-            raise IngestError(f"{name} : lignes acceptées hors contrat {contract.kind} (erreur interne) : {exc}") from exc
+            names = ", ".join(p.base["file_name"] for p in batch)
+            raise IngestError(f"{names} : lignes acceptées hors contrat {kind} (erreur interne) : {exc}") from exc
+    accepted_by_file = accepted_all.partition_by(_FILE, as_dict=True, include_key=False, maintain_order=True)
 
-    result = FileResult(
-        **base,
-        status="loaded",
-        error=None,
-        error_rule=None,
-        rows_read=rows.height,
-        rows_accepted=accepted.height,
-        rows_quarantined=quarantine.height,
-        rows_skipped=table.rows_skipped,
-        accepted=accepted,
-        quarantine=quarantine,
-    )
-    if result.rows_read != result.rows_accepted + result.rows_quarantined:
-        raise AssertionError(
-            f"{name} : {result.rows_read} lignes lues ≠ {result.rows_accepted} acceptées + {result.rows_quarantined} en quarantaine"
+    quarantined = work.filter(pl.col(_CHECK).is_not_null())
+    quarantine_by_file: dict = {}
+    if quarantined.height:
+        rule, column, message, others = _quarantine_exprs(kind)
+        quarantined = quarantined.with_columns(rule=rule, column_name=column, message=message)
+        quarantined = quarantined.with_columns(others=others).with_columns(
+            message=pl.when(pl.col("malformed").is_null() & (pl.col("others") != ""))
+            .then(pl.format("{} [autres règles en échec : {}]", pl.col("message"), pl.col("others")))
+            .otherwise(pl.col("message"))
         )
-    return result
+        quarantine_by_file = quarantined.partition_by(_FILE, as_dict=True, maintain_order=True)
+
+    results = []
+    for i, prepared in enumerate(batch):
+        accepted = accepted_by_file.get((i,))
+        if accepted is None:
+            accepted = contract.empty_accepted()
+        refused = quarantine_by_file.get((i,))
+        if refused is None:
+            quarantine = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+        else:
+            table = prepared.table
+            raw_lines = _mask_raw_lines(refused, contract, prepared.positions, table.width, table.separator, pseudo)
+            quarantine = refused.select(
+                source=pl.lit(contract.source, dtype=pl.String),
+                file_name=pl.col("source_file"),
+                line_number=pl.col("line_number").cast(pl.Int64),
+                column_name=pl.col("column_name"),
+                rule=pl.col("rule"),
+                message=pl.col("message"),
+                raw_line=pl.Series(raw_lines, dtype=pl.String),
+            )
+        result = FileResult(
+            **prepared.base,
+            status="loaded",
+            error=None,
+            error_rule=None,
+            rows_read=int(rows_read.get(i, 0)),
+            rows_accepted=accepted.height,
+            rows_quarantined=quarantine.height,
+            rows_skipped=skipped[i],
+            accepted=accepted,
+            quarantine=quarantine,
+        )
+        if result.rows_read != result.rows_accepted + result.rows_quarantined:
+            raise AssertionError(
+                f"{result.file_name} : {result.rows_read} lignes lues ≠ {result.rows_accepted} acceptées "
+                f"+ {result.rows_quarantined} en quarantaine"
+            )
+        results.append(result)
+    return results
 
 
-def _quarantine_frame(
-    quarantined: pl.DataFrame,
-    checks: list[Check],
-    fails: list[pl.Expr],
-    contract: Contract,
-    positions: dict[str, int],
-    width: int,
-    separator: str,
-    pseudo: Pseudonymiser,
-    file_name: str,
-) -> pl.DataFrame:
-    """One quarantine row per refused row: the first failing rule, its column and a French message."""
-    if quarantined.height == 0:
-        return pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    index = pl.col(_CHECK)
-    message: pl.Expr = pl.when(index == 0).then(checks[0].message)
-    for i, check in enumerate(checks[1:], start=1):
-        message = message.when(index == i).then(check.message)
-    framed = quarantined.with_columns(
-        rule=index.replace_strict({i: c.rule for i, c in enumerate(checks)}, return_dtype=pl.String),
-        column_name=index.replace_strict({i: c.column for i, c in enumerate(checks)}, return_dtype=pl.String),
-        message=message.otherwise(pl.lit(None, dtype=pl.String)),
+def iter_validate_files(
+    paths: Iterable[Path | str],
+    source: str | None = None,
+    *,
+    pseudo_key: str,
+    communes: frozenset[str] | None = None,
+    check_contract: bool = True,
+    batch_rows: int = 1_000_000,
+    batch_files: int = 1_000,
+) -> Iterator[FileResult]:
+    """Validate many files, yielding one `FileResult` per path, in order.
+
+    Files are read one by one, then their rows are typed and checked together, by batches of
+    about `batch_rows` rows or `batch_files` files: the cost of the vectorised steps is paid
+    once per batch instead of once per file (thousands of monthly SIAO extractions). The
+    results are exactly those of `validate_file` on each file.
+    """
+    pseudo = Pseudonymiser(pseudo_key)
+    pending: list[FileResult | _Prepared] = []
+    rows = 0
+
+    def flush() -> Iterator[FileResult]:
+        by_kind: dict[str, list[int]] = {}
+        for index, item in enumerate(pending):
+            if isinstance(item, _Prepared):
+                by_kind.setdefault(item.contract.kind, []).append(index)
+        done: dict[int, FileResult] = {}
+        for indexes in by_kind.values():
+            evaluated = _evaluate([pending[i] for i in indexes], pseudo, communes, check_contract)  # type: ignore[misc]
+            done.update(zip(indexes, evaluated))
+        for index, item in enumerate(pending):
+            yield done[index] if isinstance(item, _Prepared) else item
+
+    for path in paths:
+        item = _prepare(Path(path), source)
+        pending.append(item)
+        if isinstance(item, _Prepared):
+            rows += len(item.table.lines)
+        if rows >= batch_rows or len(pending) >= batch_files:
+            yield from flush()
+            pending, rows = [], 0
+    if pending:
+        yield from flush()
+
+
+def validate_files(
+    paths: Iterable[Path | str],
+    source: str | None = None,
+    *,
+    pseudo_key: str,
+    communes: frozenset[str] | None = None,
+    check_contract: bool = True,
+    batch_rows: int = 1_000_000,
+    batch_files: int = 1_000,
+) -> list[FileResult]:
+    """`iter_validate_files` as a list."""
+    return list(
+        iter_validate_files(
+            paths,
+            source,
+            pseudo_key=pseudo_key,
+            communes=communes,
+            check_contract=check_contract,
+            batch_rows=batch_rows,
+            batch_files=batch_files,
+        )
     )
-    other_rules = pl.concat_list(
-        [pl.when(f & (pl.col("rule") != c.rule)).then(pl.lit(c.rule)) for c, f in zip(checks, fails)]
-    )
-    framed = framed.with_columns(
-        others=other_rules.list.drop_nulls().list.unique(maintain_order=True).list.join(", "),
-    ).with_columns(
-        message=pl.when(pl.col("malformed").is_null() & (pl.col("others") != ""))
-        .then(pl.format("{} [autres règles en échec : {}]", pl.col("message"), pl.col("others")))
-        .otherwise(pl.col("message"))
-    )
-    raw_lines = _mask_raw_lines(framed, contract, positions, width, separator, pseudo)
-    return framed.select(
-        source=pl.lit(contract.source, dtype=pl.String),
-        file_name=pl.lit(file_name, dtype=pl.String),
-        line_number=pl.col("line_number").cast(pl.Int64),
-        column_name=pl.col("column_name"),
-        rule=pl.col("rule"),
-        message=pl.col("message"),
-        raw_line=pl.Series(raw_lines, dtype=pl.String),
-    )
+
+
+def validate_file(
+    path: Path | str,
+    source: str | None = None,
+    *,
+    pseudo_key: str,
+    communes: frozenset[str] | None = None,
+    check_contract: bool = True,
+) -> FileResult:
+    """Validate one landing file against its contract (see the module docstring).
+
+    `source`: `siao`, `sne`, `ndls`, `offre` or a table kind (`sne_attributions`,
+    `sne_demandes`); inferred from the file name when None (unknown name: `UnknownSourceError`).
+    `pseudo_key`: the pseudonymisation secret (missing: `PseudoKeyError`).
+    `communes`: the COG 2026 commune codes (default: read from `data/reference/cog/`).
+    `check_contract`: validate the accepted frame with the pandera model of its kind (a failure
+    there is a bug of this module, raised as `IngestError`).
+    """
+    return validate_files([path], source, pseudo_key=pseudo_key, communes=communes, check_contract=check_contract)[0]
