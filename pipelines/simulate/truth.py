@@ -64,6 +64,24 @@ class Territories:
         self.population = self.by_commune.join(pop, on="code_commune").group_by(KEYS).agg(pl.col("population").sum())
         self.all = self.by_commune.select(KEYS).unique()
 
+    def agg(self, df: pl.DataFrame, by: list[str], aggs: list[pl.Expr]) -> pl.DataFrame:
+        """`assign` then group by territory and `by`, one territory type at a time (bounded memory
+        on tens of millions of records)."""
+        df = df.with_columns(pl.col("commune").cast(pl.String), pl.col("departement").cast(pl.String))
+        has_c = (pl.col("commune").is_not_null() & (pl.col("commune") != "")).alias("_has_c")
+        df = df.with_columns(has_c)
+        out = []
+        for ttype in ("departement", "region", "france", "territoire_lda", "groupe"):
+            bc = self.by_commune.filter(pl.col("territoire_type") == ttype)
+            bd = self.by_departement.filter(pl.col("territoire_type") == ttype)
+            joined = pl.concat([
+                df.filter("_has_c").join(bc, left_on="commune", right_on="code_commune"),
+                df.filter(~pl.col("_has_c")).join(bd, left_on="departement", right_on="code_departement"),
+            ], how="diagonal_relaxed")
+            out.append(joined.group_by(KEYS + by).agg(aggs))
+            del joined
+        return pl.concat(out, how="vertical_relaxed")
+
     def assign(self, df: pl.DataFrame, commune: str = "commune", departement: str = "departement") -> pl.DataFrame:
         """One row per (record, territory containing it)."""
         df = df.with_columns(pl.col(commune).cast(pl.String), pl.col(departement).cast(pl.String))
@@ -147,18 +165,20 @@ def _sne(terr: Territories, att: pl.DataFrame, dem: pl.DataFrame, grid: pl.DataF
 
 
 # ---------------------------------------------------------------- B. SIAO
-def _labelled(siao: pl.DataFrame) -> pl.DataFrame:
-    urg_orient = pl.Series(R.ORIENT_URG)
-    ins_orient = pl.Series(R.ORIENT_INS)
-    return siao.with_columns(
-        pl.when(pl.col("orient") < 0).then(None).when(pl.col("type_urgence"))
-        .then(pl.col("orient").replace_strict(list(range(len(R.ORIENT_URG))), urg_orient, default=None))
-        .otherwise(pl.col("orient").replace_strict(list(range(len(R.ORIENT_INS))), ins_orient, default=None))
-        .alias("orientation"),
-        pl.col("dest").replace_strict(list(range(len(R.DESTINATIONS))), pl.Series(R.DESTINATIONS), default=None)
-        .alias("destination"),
-        pl.col("situation").replace_strict(list(range(len(R.SIAO_SITUATIONS))), pl.Series(R.SIAO_SITUATIONS),
-                                           default=None).alias("situation_label"),
+def _flags(siao: pl.DataFrame) -> pl.DataFrame:
+    """Only the columns the section B indicators read, with their categories as booleans."""
+    rue = [R.SIAO_SITUATIONS.index(x) for x in ("Rue / abri de fortune", "Squat / bidonville")]
+    direct_ins = [R.ORIENT_INS.index(x) for x in ("Logement ordinaire", "Pension de famille", "Intermédiation locative")]
+    direct_urg = [R.ORIENT_URG.index(x) for x in ("Logement ordinaire", "Pension de famille", "Intermédiation locative")
+                  if x in R.ORIENT_URG]
+    logement = [R.DESTINATIONS.index(x) for x in LOGEMENT_DESTINATIONS]
+    unknown = [R.DESTINATIONS.index(x) for x in ("Inconnue", "")]
+    return siao.select(
+        "departement", "commune", "menage", "date_demande", "type_urgence", "status", "motif", "d_adm", "d_exit",
+        (pl.col("situation").is_in(rue) & pl.when(pl.col("type_urgence")).then(pl.col("orient").is_in(direct_urg))
+         .otherwise(pl.col("orient").is_in(direct_ins))).alias("direct"),
+        pl.col("dest").is_in(logement).alias("dest_logement"),
+        ((pl.col("dest") >= 0) & ~pl.col("dest").is_in(unknown)).alias("dest_connue"),
     )
 
 
@@ -168,45 +188,38 @@ def _coverage_grid(terr: Territories, cov: pl.DataFrame, monthly: bool) -> pl.Da
 
 
 def _siao(terr: Territories, siao: pl.DataFrame, cov: pl.DataFrame) -> pl.DataFrame:
-    s = _labelled(siao)
+    s = _flags(siao)
     year_grid = _coverage_grid(terr, cov, monthly=False)
     month_grid = _coverage_grid(terr, cov, monthly=True)
-    by_req = terr.assign(s.with_columns(_year("date_demande").alias("periode"), _month("date_demande").alias("mois")))
     urg = pl.col("type_urgence")
-    counts = by_req.group_by(KEYS + ["periode"]).agg(
+    by_req = s.with_columns(_year("date_demande").alias("periode"))
+    counts = terr.agg(by_req, ["periode"], [
         urg.sum().alias("dem_urg"),
         (~urg).sum().alias("dem_ins"),
         pl.col("menage").filter(urg).n_unique().alias("men_urg"),
         (urg & pl.col("status").is_in([0, 1])).sum().alias("final"),
         (urg & (pl.col("status") == 1)).sum().alias("np"),
         (urg & (pl.col("status") == 1) & (pl.col("motif") == 0)).sum().alias("np_place"),
-    )
+    ])
     c = _fill(counts, year_grid, ["dem_urg", "dem_ins", "men_urg", "final", "np", "np_place"])
-    monthly = by_req.filter(urg).group_by(KEYS + ["mois"]).agg(pl.len().alias("n")).rename({"mois": "periode"})
+    monthly = terr.agg(s.filter(urg).with_columns(_month("date_demande").alias("periode")), ["periode"],
+                       [pl.len().alias("n")])
     m = _fill(monthly, month_grid, ["n"])
     res = [
         _rows(c, "DEM_URG", "dem_urg"), _rows(m, "DEM_URG", "n"), _rows(c, "DEM_INS", "dem_ins"),
         _rows(c, "MEN_URG", "men_urg"), _rate(c, "TX_NON_POURVUES", "np", "final"),
         _rate(c, "TX_NP_ABS_PLACE", "np_place", "final"),
     ]
-    adm = terr.assign(s.filter(pl.col("d_adm") >= 0).with_columns(_year("d_adm").alias("periode")))
-    delay = (
-        adm.filter(~urg).with_columns((pl.col("d_adm") - pl.col("date_demande")).alias("d"))
-        .group_by(KEYS + ["periode"]).agg(_lower_median("d").alias("valeur"))
-        .join(year_grid, on=KEYS + ["periode"], how="semi")
-    )
+    adm = s.filter(pl.col("d_adm") >= 0).with_columns(_year("d_adm").alias("periode"))
+    delay = terr.agg(
+        adm.filter(~urg).with_columns((pl.col("d_adm") - pl.col("date_demande")).alias("d")), ["periode"],
+        [_lower_median("d").alias("valeur")],
+    ).join(year_grid, on=KEYS + ["periode"], how="semi")
     res.append(_rows(delay, "DELAI_ORIENT_INS"))
-    direct = adm.filter(
-        pl.col("situation_label").is_in(["Rue / abri de fortune", "Squat / bidonville"])
-        & pl.col("orientation").is_in(["Logement ordinaire", "Pension de famille", "Intermédiation locative"])
-    ).group_by(KEYS + ["periode"]).agg(pl.len().alias("n"))
+    direct = terr.agg(adm.filter("direct"), ["periode"], [pl.len().alias("n")])
     res.append(_rows(_fill(direct, year_grid, ["n"]), "ACCES_DIRECT", "n"))
-    ex = terr.assign(s.filter(pl.col("d_exit") >= 0).with_columns(_year("d_exit").alias("periode")))
-    exits = ex.group_by(KEYS + ["periode"]).agg(
-        pl.col("destination").is_in(list(LOGEMENT_DESTINATIONS)).sum().alias("log"),
-        (pl.col("destination").is_not_null() & (pl.col("destination") != "") & (pl.col("destination") != "Inconnue"))
-        .sum().alias("known"),
-    )
+    ex = s.filter(pl.col("d_exit") >= 0).with_columns(_year("d_exit").alias("periode"))
+    exits = terr.agg(ex, ["periode"], [pl.col("dest_logement").sum().alias("log"), pl.col("dest_connue").sum().alias("known")])
     e = _fill(exits, year_grid, ["log", "known"])
     res += [_rows(e, "SORTIES_LOG", "log"), _rate(e, "TX_SORTIES_LOG", "log", "known")]
     return pl.concat(res)
@@ -250,7 +263,7 @@ def _parcours(terr, siao, att, cov, sne_grid, years) -> pl.DataFrame:
         .filter(pl.col("prev").is_null() | ((pl.col("date_demande") - pl.col("prev")) > 730))
     )
     year_grid = _coverage_grid(terr, cov, monthly=False)
-    primo = terr.assign(firsts).group_by(KEYS + ["periode"]).agg(pl.len().alias("n"))
+    primo = terr.agg(firsts.select("departement", "commune", "periode"), ["periode"], [pl.len().alias("n")])
     res.append(_rows(_fill(primo, year_grid, ["n"]), "PRIMO_DEMANDEURS", "n"))
     return pl.concat(res)
 
