@@ -321,7 +321,16 @@ def _split_group(tables: list[TextTable], indexes: list[int]) -> pl.DataFrame:
         idx = frame.get_column("needs_csv").arg_true()
         if len(idx):
             parsed = [_parse_line(line, separator) for line in frame.get_column("raw_line").gather(idx).to_list()]
-            frame = frame.with_columns(frame.get_column("fields").scatter(idx, pl.Series(parsed, dtype=_LIST_STR)))
+            patch = pl.DataFrame(
+                {"__index": idx.cast(pl.UInt32), "__parsed": parsed},
+                schema={"__index": pl.UInt32, "__parsed": _LIST_STR},
+            )
+            frame = (
+                frame.with_row_index("__index")
+                .join(patch, on="__index", how="left", maintain_order="left")
+                .with_columns(fields=pl.coalesce("__parsed", "fields"))
+                .drop("__index", "__parsed")
+            )
         frame = frame.drop("needs_csv")
     return frame
 
