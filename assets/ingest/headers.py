@@ -25,6 +25,7 @@ ALIASES_FILE = CONFIG_DIR / "header_aliases.yaml"
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """Comparison key of a header or a value: lower case, no accents, no spaces or punctuation."""
     decomposed = unicodedata.normalize("NFKD", text)

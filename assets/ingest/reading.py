@@ -70,11 +70,12 @@ def _non_ascii_sample(data: bytes, limit: int = _SAMPLE_BYTES) -> bytes:
     """The lines holding non-ASCII bytes, wherever they are in the file, up to `limit` bytes."""
     parts: list[bytes] = []
     size = 0
-    for match in re.finditer(rb"[^\n]*[\x80-\xff][^\n]*\n?", data):
-        parts.append(match.group())
-        size += len(parts[-1])
-        if size >= limit:
-            break
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            parts.append(line + b"\n")
+            size += len(line) + 1
+            if size >= limit:
+                break
     return b"".join(parts)
 
 
@@ -183,8 +184,14 @@ def clean_cell(fields: pl.Expr, index: int | pl.Expr, excel_quoting: bool) -> pl
     stripped and Excel-unquoted."""
     cell = fields.list.get(index, null_on_oob=True).str.strip_chars()
     if excel_quoting:
-        cell = cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
+        cell = _excel_unquote(cell)
     return cell
+
+
+def _excel_unquote(cell: pl.Expr) -> pl.Expr:
+    """`="01"` -> `01` (cheap string operations, no regular expression on every cell)."""
+    quoted = cell.str.starts_with('="') & cell.str.ends_with('"') & (cell.str.len_bytes() >= 3)
+    return pl.when(quoted).then(cell.str.slice(2).str.strip_suffix('"').str.strip_chars()).otherwise(cell)
 
 
 # ------------------------------------------------------------------------------------------
@@ -367,7 +374,7 @@ def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
     raw_width = per_file([t.raw_width for t in tables], pl.Int64)
     first_cell = pl.col("fields").list.first().str.strip_chars()
     if any(t.excel_quoting for t in tables):
-        first_cell = first_cell.str.replace(r'^="(?s:(.*))"$', "${1}").str.strip_chars()
+        first_cell = _excel_unquote(first_cell)
     row_index = pl.int_range(pl.len()).over(_FILE)
     last_non_blank = pl.when(~pl.col("blank")).then(pl.col("__row")).max().over(_FILE)
     extras_empty = pl.col("fields").list.slice(pl.col("__width")).list.join("").str.strip_chars().str.len_bytes() == 0

@@ -33,7 +33,6 @@ from assets.ingest.contracts import (
     QUARANTINE_SCHEMA,
     RULE_PRIORITY,
     Check,
-    Column,
     Contract,
     consistency_checks,
 )
