@@ -1,0 +1,200 @@
+"""Assets of the layer `indicateurs`: the Logement d'abord indicators computed in SQL.
+
+Every asset runs one SQL file (`sql/intermediate/<name>.sql` or `sql/marts/<name>.sql`, a single
+`select` with `$name` parameters) into `create or replace table <schema>.<name>`; the asset key
+prefix is the schema. Intermediate models are record-level (one row per record and territory, with
+its periods); marts aggregate them per (indicator, territory, period); `marts.indicateurs` is their
+union with the absent rule. The catalogue (`data/config/indicateurs.csv`) is loaded as
+`marts.catalogue_indicateurs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
+from pipelines.resources import WarehouseResource
+
+GROUP = "indicateurs"
+KINDS = {"duckdb"}
+PREVIEW_ROWS = 10
+CATALOGUE_PATH = CONFIG_DIR / "indicateurs.csv"
+NDLS_TOTAUX_PATH = REFERENCE_DIR / "ndls" / "ndls_paris_totals.csv"
+#: Persons per household of the Baromètre convention (ATTR_SD_PERS = ATTR_SD × 2.2).
+PERSONNES_PAR_MENAGE = 2.2
+
+
+def _key(name: str) -> dg.AssetKey:
+    schema, table = name.split("/")
+    return dg.AssetKey([schema, table])
+
+
+@dataclass(frozen=True)
+class Model:
+    """One SQL model: `sql/<schema>/<table>.sql` → table `<schema>.<table>`."""
+
+    name: str  # "<schema>/<table>"
+    doc: str
+    deps: list[str] = field(default_factory=list)
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def schema(self) -> str:
+        return self.name.split("/")[0]
+
+    @property
+    def table(self) -> str:
+        return self.name.split("/")[1]
+
+
+def markdown_table(frame: pl.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    """A polars frame (its first `rows` rows) as a Markdown table."""
+    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True,
+                   tbl_rows=rows, tbl_cols=-1, tbl_width_chars=60_000, fmt_str_lengths=80):
+        return str(frame.head(rows))
+
+
+def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> int:
+    """Run the model's SQL file into `<schema>.<table>`; return its row count."""
+    sql = (SQL_DIR / model.schema / f"{model.table}.sql").read_text(encoding="utf-8")
+    conn.execute(f"create schema if not exists {model.schema}").fetchall()
+    statement = f"create or replace table {model.schema}.{model.table} as\n{sql}"
+    if model.params:
+        conn.execute(statement, {k: (str(v) if not isinstance(v, (int, float)) else v)
+                                 for k, v in model.params.items()}).fetchall()
+    else:
+        conn.execute(statement).fetchall()
+    return conn.sql(f"select count(*) from {model.schema}.{model.table}").fetchall()[0][0]
+
+
+def _asset(model: Model):
+    @dg.asset(key=_key(model.name), group_name=GROUP, kinds=KINDS, deps=[_key(d) for d in model.deps],
+              description=model.doc)
+    def _build(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as conn:
+            n = build_model(conn, model)
+            preview = markdown_table(conn.sql(f"select * from {model.schema}.{model.table} limit {PREVIEW_ROWS}").pl())
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": dg.MetadataValue.int(int(n)),
+            "preview": dg.MetadataValue.md(preview),
+            "sql": dg.MetadataValue.path(str(SQL_DIR / model.schema / f"{model.table}.sql")),
+        })
+
+    _build.__name__ = f"{model.schema}__{model.table}"
+    _build.__doc__ = model.doc
+    return _build
+
+
+REF = {k: f"reference/{k}" for k in ("communes", "perimetres", "perimetres_departements", "populations",
+                                      "territoires", "situations_logement")}
+
+MODELS: list[Model] = [
+    Model("marts/catalogue_indicateurs",
+          "One row per indicator code of the catalogue (label, unit, section, definition, numerator, "
+          "denominator, source, periodicity, type). Source: data/config/indicateurs.csv.",
+          params={"path": CATALOGUE_PATH}),
+    Model("intermediate/ndls_totaux_publies",
+          "One row per edition of the Nuit de la Solidarité of Paris with its best published total "
+          "(revised, else consolidated, else first results), used only for an edition without a sector "
+          "file. Source: data/reference/ndls/ndls_paris_totals.csv.",
+          params={"path": NDLS_TOTAUX_PATH}),
+    Model("intermediate/territoires_departements",
+          "One row per (territory, département it touches) with `entier` (contains the whole "
+          "département): records carrying only a département code are assigned where `entier`, and are "
+          "non localisable elsewhere. Source: reference.perimetres, reference.perimetres_departements.",
+          [REF["perimetres"], REF["communes"], REF["perimetres_departements"]]),
+    Model("intermediate/couverture_nationale",
+          "One row per (national source, year) with a loaded file: sne_attributions, sne_demandes, offre "
+          "(a national file covers every département for its year). Source: meta.ingest_log.",
+          ["raw/sne_attributions", "raw/sne_demandes", "raw/offre"]),
+    Model("intermediate/periodes",
+          "One row per period of the published grid: every year from the first to the last year covered "
+          "by any source, and every month of these years. Source: coverage of every source.",
+          ["staging/siao_couverture", "intermediate/couverture_nationale", "staging/ndls_secteurs",
+           "intermediate/ndls_totaux_publies"]),
+    Model("intermediate/couverture_siao",
+          "One row per (territory, month or year) covered by an accepted SIAO file of a département the "
+          "territory touches. Source: staging.siao_couverture.",
+          ["staging/siao_couverture", "intermediate/territoires_departements"]),
+    Model("intermediate/sne_attributions_territoires",
+          "One row per (SNE attribution, territory of its dwelling's commune), with its year, sans "
+          "domicile flag (reference.situations_logement, asylum seekers excluded), réservataire code and "
+          "delay; an attribution without commune is one row with a null territory (non localisable).",
+          ["staging/sne_attributions", REF["situations_logement"], REF["perimetres"]]),
+    Model("intermediate/sne_demandes_territoires",
+          "One row per (active SNE demand on 31/12, territory of its first wished commune), with the "
+          "file's year and the sans domicile flag; without commune: one row with a null territory.",
+          ["staging/sne_demandes", REF["situations_logement"], REF["perimetres"]]),
+    Model("intermediate/siao_demandes_territoires",
+          "One row per (SIAO request in its latest state, territory): placed by its commune, else by its "
+          "Département SIAO where the territory contains it whole (`localisable` false for the other "
+          "territories touching it); with the years of request, admission and exit, the month of request, "
+          "delays and flags. Source: staging.siao_demandes.",
+          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"]),
+    Model("intermediate/siao_menages",
+          "One row per SIAO household with the date of its first request (earliest request date over all "
+          "its requests, any type, status or département). Source: staging.siao_demandes.",
+          ["staging/siao_demandes"]),
+    Model("intermediate/parcours_attributions_territoires",
+          "One row per (SNE attribution linked by pseudonymised NUR to a SIAO household, territory of the "
+          "dwelling): duration since the household's first SIAO request, return to an Urgence request "
+          "within 365 days. Source: staging.sne_attributions, staging.siao_demandes.",
+          ["staging/sne_attributions", "staging/siao_demandes", "intermediate/siao_menages", REF["perimetres"]]),
+    Model("intermediate/siao_primo_demandes_territoires",
+          "One row per (household, year, territory) for the household's first Urgence request of the year "
+          "(ties by Département SIAO, Numéro demande), with `primo` (no Urgence request 1–730 days before).",
+          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"]),
+    Model("intermediate/ndls_territoires",
+          "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
+          "published total of an edition without a sector file. Source: staging.ndls_secteurs, "
+          "intermediate.ndls_totaux_publies.",
+          ["staging/ndls_secteurs", "intermediate/ndls_totaux_publies", REF["perimetres"]]),
+    Model("intermediate/ndls_evolution_territoires",
+          "One row per (NdlS sector covered in edition N and in the city's previous edition, territory), "
+          "with both counts. Source: staging.ndls_secteurs.",
+          ["staging/ndls_secteurs", REF["perimetres"]]),
+    Model("intermediate/offre_territoires",
+          "One row per (offer row: département, type, year; territory touching the département), "
+          "`localisable` when the territory contains the whole département. Source: staging.offre_places.",
+          ["staging/offre_places", "intermediate/territoires_departements"]),
+    Model("marts/indicateurs_sne",
+          "Section A (SNE): one row per (indicator, territory, year) before the absent rule, with coverage.",
+          [REF["territoires"], "intermediate/periodes", "intermediate/couverture_nationale",
+           "intermediate/sne_attributions_territoires", "intermediate/sne_demandes_territoires"],
+          params={"personnes_par_menage": PERSONNES_PAR_MENAGE}),
+    Model("marts/indicateurs_siao",
+          "Section B (SIAO): one row per (indicator, territory, year or month for DEM_URG) before the "
+          "absent rule, with coverage.",
+          [REF["territoires"], "intermediate/periodes", "intermediate/couverture_siao",
+           "intermediate/siao_demandes_territoires"]),
+    Model("marts/indicateurs_parcours",
+          "Section C (linked SIAO ↔ SNE pathways): one row per (indicator, territory, year) before the "
+          "absent rule, with coverage.",
+          [REF["territoires"], "intermediate/periodes", "intermediate/couverture_nationale",
+           "intermediate/couverture_siao", "staging/siao_couverture",
+           "intermediate/parcours_attributions_territoires", "intermediate/siao_primo_demandes_territoires"]),
+    Model("marts/indicateurs_ndls",
+          "Section D (Nuits de la Solidarité): one row per (indicator, territory, year) before the absent "
+          "rule, with coverage.",
+          [REF["territoires"], REF["communes"], "intermediate/periodes", "intermediate/ndls_territoires",
+           "intermediate/ndls_evolution_territoires"]),
+    Model("marts/indicateurs_offre",
+          "Section E (offer of places on 31/12): one row per (indicator, territory, year) before the absent "
+          "rule, with coverage.",
+          [REF["territoires"], REF["populations"], "intermediate/periodes", "intermediate/couverture_nationale",
+           "intermediate/offre_territoires"]),
+    Model("marts/indicateurs",
+          "One row per (indicator, territory, period): valeur, numerateur, denominateur, statut (ok | "
+          "absent), source, part_non_localisable — the exact (unsuppressed) values of every indicator of "
+          "the catalogue, for départements, régions, France (FR), Logement d'abord territories and the "
+          "groups LDA / HORS_LDA; periods AAAA (and AAAA-MM for DEM_URG).",
+          [REF["territoires"], "marts/catalogue_indicateurs", "marts/indicateurs_sne", "marts/indicateurs_siao",
+           "marts/indicateurs_parcours", "marts/indicateurs_ndls", "marts/indicateurs_offre"]),
+]
+
+ASSETS = [_asset(m) for m in MODELS]
+INDICATEURS_KEY = dg.AssetKey(["marts", "indicateurs"])

@@ -1,0 +1,59 @@
+-- One row per (SIAO request in its latest state, territory it belongs to or is "non localisable" for).
+-- A request is placed by `Commune de la demande` (even in another département), else by its
+-- `Département SIAO` in the territories containing that whole département; it is non localisable
+-- for the other territories touching that département. Periods: year and month of the request,
+-- year of admission, year of exit. Delays are whole days.
+with demandes as (
+    select * from staging.siao_demandes
+),
+perimetres as (
+    select * from reference.perimetres
+),
+territoires_departements as (
+    select * from intermediate.territoires_departements
+),
+enriched as (
+    select
+        departement_siao,
+        numero_demande,
+        menage_id,
+        commune,
+        type_demande,
+        statut,
+        motif_non_attribution,
+        cast(date_demande as date) as date_demande,
+        cast(date_admission as date) as date_admission,
+        cast(date_sortie as date) as date_sortie,
+        strftime(cast(date_demande as date), '%Y') as annee_demande,
+        strftime(cast(date_demande as date), '%Y-%m') as mois_demande,
+        strftime(cast(date_admission as date), '%Y') as annee_admission,
+        strftime(cast(date_sortie as date), '%Y') as annee_sortie,
+        date_diff('day', cast(date_demande as date), cast(date_admission as date)) as delai_admission,
+        coalesce(
+            situation in ('Rue / abri de fortune', 'Squat / bidonville')
+            and type_orientation in ('Logement ordinaire', 'Pension de famille', 'Intermédiation locative'),
+            false
+        ) as acces_direct,
+        coalesce(
+            destination in ('Logement social', 'Logement privé', 'Pension de famille', 'Résidence sociale / FJT',
+                            'Intermédiation locative'),
+            false
+        ) as sortie_logement,
+        coalesce(destination <> '' and destination <> 'Inconnue', false) as destination_connue
+    from demandes
+),
+par_commune as (
+    select enriched.*, perimetres.territoire_type, perimetres.territoire_code, true as localisable
+    from enriched
+    inner join perimetres on perimetres.code_commune = enriched.commune
+),
+par_departement as (
+    select enriched.*, territoires_departements.territoire_type, territoires_departements.territoire_code,
+        territoires_departements.entier as localisable
+    from enriched
+    inner join territoires_departements on territoires_departements.code_departement = enriched.departement_siao
+    where enriched.commune is null
+)
+select * from par_commune
+union all
+select * from par_departement
