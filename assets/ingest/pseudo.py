@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
 import threading
 
@@ -29,15 +30,17 @@ _BLOCK = 64  # SHA-256 block size, for the HMAC pads
 
 _HMAC_SQL = "select sha256($outer || unhex(sha256($inner || encode(v)))) as h from identifiers"
 _connection: duckdb.DuckDBPyConnection | None = None
+_connection_pid: int | None = None
 _connection_lock = threading.Lock()
 
 
 def _cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor on a process-wide in-memory DuckDB (no file, nothing stored)."""
-    global _connection
+    """A cursor on a process-wide in-memory DuckDB (no file, nothing stored); a new one after a fork."""
+    global _connection, _connection_pid
     with _connection_lock:
-        if _connection is None:
+        if _connection is None or _connection_pid != os.getpid():
             _connection = duckdb.connect(":memory:")
+            _connection_pid = os.getpid()
         return _connection.cursor()
 
 

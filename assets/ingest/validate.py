@@ -1,9 +1,15 @@
-"""Validation of one landing file: accepted rows + quarantined rows + a file report.
+"""Validation of landing files: accepted rows + quarantined rows + a file report.
 
 `validate_file(path, source=None, *, pseudo_key, communes=None)` reads the file (encoding,
 separator, physical lines), matches its header on the source contract, normalises and types
 every cell (vectorised), applies the row rules in their fixed priority order (see
 `contracts.py`), pseudonymises the personal identifiers and returns a `FileResult`.
+
+`iter_validate_files(paths, ...)` / `validate_files(paths, ...)` give exactly the same
+results for many files, but type and check the rows of many files together (batches of about
+a million rows): use them for a landing folder. A lone `validate_file` pays ~100 polars
+operations (and the pandera model) for one file, tens of milliseconds even for 20 rows; in a
+batch the per-file cost is about 2 ms (reading, decoding, header matching).
 
 Every row read is either accepted or quarantined, with ONE quarantine row naming the first
 failing rule: `rows_read == rows_accepted + rows_quarantined` is checked before returning.

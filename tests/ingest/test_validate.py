@@ -147,3 +147,11 @@ def test_pandera_models_refuse_frames_outside_the_contract(tmp_path):
         MODELS["siao"].validate(accepted.with_columns(birth_year=pl.lit(1980)))  # strict: no clear birth year
     with pytest.raises(pa.errors.SchemaError):
         MODELS["siao"].validate(accepted.with_columns(request_type=pl.lit("Urgent")))
+
+
+def test_header_only_and_blank_only_files(tmp_path):
+    only_header = write(tmp_path / "siao_75_2020-01.csv", ";".join(SIAO_HEADER) + "\n")
+    only_blank = write(tmp_path / "sne_demandes_2020.csv", ";".join(SNE_DEM_HEADER) + "\n\n;;\n")
+    results = validate_files([only_header, only_blank], pseudo_key=KEY, communes=COMMUNES)
+    assert [(r.status, r.rows_read, r.rows_skipped) for r in results] == [("loaded", 0, 0), ("loaded", 0, 2)]
+    assert results[0].accepted.schema == pl.Schema(CONTRACTS["siao"].accepted_schema)
