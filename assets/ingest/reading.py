@@ -43,7 +43,7 @@ _SAMPLE_BYTES = 1 << 20
 _WESTERN_LETTERS = set("àâäáãåæçéèêëíìîïñóòôöõøœúùûüýÿßÀÂÄÁÃÅÆÇÉÈÊËÍÌÎÏÑÓÒÔÖÕØŒÚÙÛÜÝŸ")
 _WESTERN_SYMBOLS = set("€’‘“”«»°…–—·\u00a0²³½¼¾§ªº±×")
 # Symbols that may sit between two letters (apostrophe, middle dot, degree as in "N°").
-_IN_WORD_SYMBOLS = set("’·°ªº")
+_IN_WORD_SYMBOLS = set("’·°ªº\u00a0")
 
 
 @dataclass(frozen=True)
