@@ -17,8 +17,11 @@ annees as (
     select distinct td.territoire_type, td.territoire_code, c.annee as periode
     from couverture as c
     inner join territoires_departements as td on td.code_departement = c.departement
+),
+unioned as (
+    select territoire_type, territoire_code, periode, 'mois' as granularite from mois
+    union all
+    select territoire_type, territoire_code, periode, 'annee' from annees
 )
-select territoire_type, territoire_code, periode, 'mois' as granularite from mois
-union all
-select territoire_type, territoire_code, periode, 'annee' from annees
+select * from unioned
 order by territoire_type, territoire_code, periode

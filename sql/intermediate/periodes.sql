@@ -18,8 +18,11 @@ annees as (
 ),
 mois as (
     select annee, unnest(range(1, 13)) as mois from annees
+),
+unioned as (
+    select cast(annee as varchar) as periode, 'annee' as granularite, annee from annees
+    union all
+    select cast(annee as varchar) || '-' || lpad(cast(mois as varchar), 2, '0'), 'mois', annee from mois
 )
-select cast(annee as varchar) as periode, 'annee' as granularite, annee from annees
-union all
-select cast(annee as varchar) || '-' || lpad(cast(mois as varchar), 2, '0'), 'mois', annee from mois
+select * from unioned
 order by periode

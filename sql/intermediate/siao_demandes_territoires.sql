@@ -53,7 +53,10 @@ par_departement as (
     from enriched
     inner join territoires_departements on territoires_departements.code_departement = enriched.departement_siao
     where enriched.commune is null
+),
+unioned as (
+    select * from par_commune
+    union all
+    select * from par_departement
 )
-select * from par_commune
-union all
-select * from par_departement
+select * from unioned

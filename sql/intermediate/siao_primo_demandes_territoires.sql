@@ -53,7 +53,10 @@ par_departement as (
     from premieres
     inner join territoires_departements on territoires_departements.code_departement = premieres.departement_siao
     where premieres.commune is null
+),
+unioned as (
+    select * from par_commune
+    union all
+    select * from par_departement
 )
-select * from par_commune
-union all
-select * from par_departement
+select * from unioned

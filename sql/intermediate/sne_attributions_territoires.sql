@@ -43,7 +43,10 @@ sans_lieu as (
         false as localisable
     from enriched
     where enriched.commune is null
+),
+unioned as (
+    select * from localisees
+    union all
+    select * from sans_lieu
 )
-select * from localisees
-union all
-select * from sans_lieu
+select * from unioned

@@ -31,7 +31,10 @@ sans_lieu as (
         false as localisable
     from enriched
     where enriched.commune is null
+),
+unioned as (
+    select * from localisees
+    union all
+    select * from sans_lieu
 )
-select * from localisees
-union all
-select * from sans_lieu
+select * from unioned
