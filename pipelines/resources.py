@@ -44,4 +44,19 @@ def default_resources(settings: Settings | None = None) -> dict[str, dg.Configur
     return {
         "warehouse": WarehouseResource(database=str(settings.warehouse)),
         "landing": LandingResource(path=str(settings.landing)),
+        "pseudonymisation": PseudonymisationResource(key=settings.pseudo_key or ""),
     }
+
+
+class PseudonymisationResource(dg.ConfigurableResource):
+    """The secret key of the pseudonymisation (HMAC-SHA-256), from `OBSERVATOIRE_PSEUDO_KEY`."""
+
+    key: str = ""
+
+    def require(self) -> str:
+        if not self.key:
+            raise dg.Failure(
+                "OBSERVATOIRE_PSEUDO_KEY n'est pas définie : la clé secrète de pseudonymisation est obligatoire "
+                "pour ingérer des fichiers (les identifiants personnels ne sont jamais stockés en clair)."
+            )
+        return self.key

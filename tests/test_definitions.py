@@ -4,6 +4,11 @@ or added asset shows in this list)."""
 from pipelines.definitions import defs
 
 EXPECTED_ASSET_KEYS = [
+    "raw/ndls",
+    "raw/offre",
+    "raw/siao",
+    "raw/sne_attributions",
+    "raw/sne_demandes",
     "reference/arrondissements",
     "reference/communes",
     "reference/departements",
@@ -16,6 +21,13 @@ EXPECTED_ASSET_KEYS = [
     "reference/situations_logement",
     "reference/territoires",
     "reference/territoires_lda",
+    "staging/ndls_secteurs",
+    "staging/offre_places",
+    "staging/siao_couverture",
+    "staging/siao_demandes",
+    "staging/siao_demandes_historique",
+    "staging/sne_attributions",
+    "staging/sne_demandes",
 ]
 
 

@@ -1,7 +1,9 @@
-"""Layer `ingest`: see the modules of this package. Exposes the lists collected by pipelines.definitions."""
+"""Layer `ingest`: landing files → raw tables, quarantine and ingest log → staging models."""
 
-ASSETS: list = []
+from assets.ingest.assets import ASSETS
+from assets.ingest.sensors import full_pipeline, landing_sensor
+
 CHECKS: list = []
-SENSORS: list = []
+SENSORS: list = [landing_sensor]
 SCHEDULES: list = []
-JOBS: list = []
+JOBS: list = [full_pipeline]

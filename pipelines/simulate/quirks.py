@@ -173,8 +173,12 @@ class FileRenderer:
             self._value_quirk(kind, header, lines)
         # bad rows, inserted at random places (never as the final line)
         for j, kind in enumerate(plan.bad_rows):
+            if kind == "total_line_inside" and not lines:
+                continue  # a Total line with no row after it would be the final footer
             cells, column = self._bad_row(kind, header, context, j)
-            pos = int(rng.integers(0, len(lines) + 1)) if lines else 0
+            # a Total line inside the file is followed by at least one row
+            top = len(lines) if kind == "total_line_inside" else len(lines) + 1
+            pos = int(rng.integers(0, top)) if lines else 0
             lines.insert(pos, (cells, [(kind, "quarantined", BAD_ROW_KINDS[kind], column)]))
         # column operations
         order = list(range(len(header)))

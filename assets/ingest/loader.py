@@ -1,0 +1,176 @@
+"""Incremental, idempotent load of a landing folder into the warehouse.
+
+For one source folder: every file is fingerprinted (SHA-256). A file whose bytes are already
+logged is not read again; a new file is validated (`validate.validate_file`) and its accepted
+rows go to `raw.<kind>` (with `source_file`, `line_number`), its refused rows to
+`meta.quarantine`, its facts to `meta.ingest_log`; a file with a known name and new bytes first
+removes the rows of its previous version (whose log row becomes `replaced`). Rows of files are
+written in batches, each batch in one transaction with its log rows, so an interrupted run
+leaves no half-loaded file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from assets.ingest.contracts import CONTRACTS, QUARANTINE_SCHEMA
+from assets.ingest.validate import FileResult, iter_validate_files
+from pipelines.config import SQL_DIR
+
+LOG_COLUMNS = [
+    "source", "file_name", "sha256", "bytes", "encoding", "separator", "status", "error", "rows_read",
+    "rows_accepted", "rows_quarantined", "rows_skipped", "ingested_at", "unknown_columns",
+]
+BATCH_ROWS = 500_000
+
+
+def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("create schema if not exists meta")
+    conn.execute("create schema if not exists raw")
+    for name in ("ingest_log", "quarantine"):
+        conn.execute((SQL_DIR / "meta" / f"{name}.sql").read_text(encoding="utf-8"))
+
+
+def ensure_raw_table(conn: duckdb.DuckDBPyConnection, kind: str) -> None:
+    empty = CONTRACTS[kind].empty_accepted()  # noqa: F841 (read by DuckDB by name)
+    conn.execute(f"create table if not exists raw.{kind} as select * from empty")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass
+class LoadSummary:
+    source: str
+    files_seen: int = 0
+    files_loaded: int = 0
+    files_rejected: int = 0
+    files_replaced: int = 0
+    files_unchanged: int = 0
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, int | float]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, (int, float)) and k != "source"}
+
+
+class _Batch:
+    """Accepted rows, quarantine rows and log rows of several files, written together."""
+
+    def __init__(self) -> None:
+        self.accepted: dict[str, list[pl.DataFrame]] = {}
+        self.quarantine: list[pl.DataFrame] = []
+        self.logs: list[dict] = []
+        self.replaced: list[tuple[str, str]] = []  # (source, file_name) whose previous rows go
+        self.rows = 0
+
+    def add(self, result: FileResult, replaced: bool) -> None:
+        if result.kind and result.accepted.height:
+            self.accepted.setdefault(result.kind, []).append(result.accepted)
+        if result.quarantine.height:
+            self.quarantine.append(result.quarantine)
+        row = result.ingest_log_row()
+        row["ingested_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
+        row["unknown_columns"] = ", ".join(result.unknown_columns) or None
+        self.logs.append(row)
+        if replaced:
+            self.replaced.append((result.source, result.file_name))
+        self.rows += result.rows_read
+
+    def flush(self, conn: duckdb.DuckDBPyConnection, kinds: Iterable[str]) -> None:
+        if not self.logs:
+            return
+        conn.execute("begin transaction")
+        try:
+            for source, name in self.replaced:
+                for kind in kinds:
+                    conn.execute(f"delete from raw.{kind} where source_file = ?", [name])
+                conn.execute("delete from meta.quarantine where source = ? and file_name = ?", [source, name])
+                conn.execute(
+                    "update meta.ingest_log set status = 'replaced' where source = ? and file_name = ? "
+                    "and status in ('loaded', 'rejected')",
+                    [source, name],
+                )
+            for kind, frames in self.accepted.items():
+                batch = pl.concat(frames, how="vertical_relaxed")  # noqa: F841
+                cols = ", ".join(f'"{c}"' for c in batch.columns)
+                conn.execute(f"insert into raw.{kind} ({cols}) select {cols} from batch")
+            if self.quarantine:
+                quarantine = pl.concat(self.quarantine, how="vertical_relaxed").select(list(QUARANTINE_SCHEMA))  # noqa: F841
+                conn.execute("insert into meta.quarantine select * from quarantine")
+            logs = pl.DataFrame(self.logs).select(LOG_COLUMNS)  # noqa: F841
+            conn.execute(f"insert into meta.ingest_log ({', '.join(LOG_COLUMNS)}) select * from logs")
+            conn.execute("commit")
+        except Exception:
+            conn.execute("rollback")
+            raise
+        self.__init__()
+
+
+def load_folder(
+    conn: duckdb.DuckDBPyConnection,
+    source: str,
+    folder: Path,
+    *,
+    pseudo_key: str,
+    communes: frozenset[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadSummary:
+    """Ingest what is new or changed in `folder` (files `*.csv`) for `source`."""
+    started = time.perf_counter()
+    summary = LoadSummary(source)
+    kinds = [k for k, c in CONTRACTS.items() if c.source == source]
+    ensure_meta(conn)
+    for kind in kinds:
+        ensure_raw_table(conn, kind)
+    known = dict(
+        conn.execute(
+            "select file_name, sha256 from meta.ingest_log where source = ? and status in ('loaded', 'rejected')",
+            [source],
+        ).fetchall()
+    )
+    files = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".csv") if folder.exists() else []
+    summary.files_seen = len(files)
+    todo: list[Path] = []
+    for path in files:
+        if known.get(path.name) == sha256_of(path):
+            summary.files_unchanged += 1
+        else:
+            todo.append(path)
+    batch = _Batch()
+    results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes)
+    for i, result in enumerate(results):
+        previous = known.get(result.file_name)
+        batch.add(result, replaced=previous is not None)
+        summary.files_replaced += previous is not None
+        if result.status == "rejected":
+            summary.files_rejected += 1
+            summary.errors.append(result.error or result.file_name)
+        else:
+            summary.files_loaded += 1
+        for name in ("rows_read", "rows_accepted", "rows_quarantined", "rows_skipped"):
+            setattr(summary, name, getattr(summary, name) + getattr(result, name))
+        if batch.rows >= BATCH_ROWS:
+            batch.flush(conn, kinds)
+        if progress and (i % 1000 == 0):
+            progress(i, len(todo))
+    batch.flush(conn, kinds)
+    summary.seconds = time.perf_counter() - started
+    return summary
