@@ -3,6 +3,10 @@
 -- of the source covers the territory-period, for a rate or ratio whose denominator is 0 and for a
 -- median without a case (the indicator's type comes from the catalogue); `numerateur` and
 -- `denominateur` are kept when the source covers the period, null otherwise. France is `FR`.
+-- `part_non_localisable` (%, added to the interface): among the records of the indicator's base
+-- population for that source and period that could belong to the territory (its départements, or no
+-- place at all), the share that cannot be placed in it: a record with only a département code the
+-- territory does not contain whole, or a record without commune for SNE (no département in the file).
 with unioned as (
     select * from marts.indicateurs_sne
     union all by name
