@@ -4,6 +4,7 @@ or added asset shows in this list)."""
 from pipelines.definitions import defs
 
 EXPECTED_ASSET_KEYS = [
+    "raw/barometre",
     "raw/ndls",
     "raw/offre",
     "raw/siao",
@@ -21,6 +22,8 @@ EXPECTED_ASSET_KEYS = [
     "reference/situations_logement",
     "reference/territoires",
     "reference/territoires_lda",
+    "staging/barometre_annuel",
+    "staging/barometre_mensuel",
     "staging/ndls_secteurs",
     "staging/offre_places",
     "staging/siao_couverture",

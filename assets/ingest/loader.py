@@ -115,7 +115,7 @@ class _Batch:
             if self.quarantine:
                 quarantine = pl.concat(self.quarantine, how="vertical_relaxed").select(list(QUARANTINE_SCHEMA))  # noqa: F841
                 conn.execute("insert into meta.quarantine select * from quarantine")
-            logs = pl.DataFrame(self.logs).select(LOG_COLUMNS)  # noqa: F841
+            logs = pl.DataFrame(self.logs, infer_schema_length=None).select(LOG_COLUMNS)  # noqa: F841
             conn.execute(f"insert into meta.ingest_log ({', '.join(LOG_COLUMNS)}) select * from logs")
             conn.execute("commit")
         except Exception:
