@@ -51,3 +51,22 @@ def test_dagster_loads_the_workspace():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "observatoire" in proc.stdout + proc.stderr
+
+
+def test_check_reports_problems_with_line_and_column(tmp_path: Path):
+    bad = tmp_path / "siao_75_2024-03.csv"
+    header = ("Numéro demande;Numéro ménage;Date d'extraction;Date de la demande;Type de demande;Département SIAO;"
+              "Commune de la demande;Composition familiale;Nombre de personnes;Nombre d'enfants;Sexe;Année de naissance;"
+              "Situation à la demande;Statut de la demande;Motif de non-attribution;Date d'orientation;Type d'orientation;"
+              "Date d'admission;Date de sortie;Destination à la sortie;NUR")
+    ok = "75-1;MEN1;31/03/2024;02/03/2024;Urgence;75;75112;Personne seule;1;0;F;1980;Rue / abri de fortune;En attente;;;;;;;"
+    impossible = ok.replace("75-1;MEN1", "75-2;MEN2").replace(";02/03/2024;", ";31/02/2024;")
+    bad.write_text("\n".join([header, ok, impossible]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(bad)])
+    assert result.exit_code == 1, result.output
+    assert "ligne 3" in result.output and "Date de la demande" in result.output and "invalid_date" in result.output
+    clean = tmp_path / "siao_75_2024-04.csv"
+    clean.write_text("\n".join([header, ok]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(clean)])
+    assert result.exit_code == 0, result.output
+    assert "MEN1" not in result.output
