@@ -126,8 +126,9 @@ MODELS: list[Model] = [
           "delay; an attribution without commune is one row with a null territory (non localisable).",
           ["staging/sne_attributions", REF["situations_logement"], REF["perimetres"]]),
     Model("intermediate/sne_demandes_territoires",
-          "One row per (active SNE demand on 31/12, territory of its first wished commune), with the "
-          "file's year and the sans domicile flag; without commune: one row with a null territory.",
+          "One row per (year, first wished commune, sans domicile flag, territory containing the commune) "
+          "with the number of SNE demands active on 31/12 (counted by commune before being placed: the "
+          "stock is large); without commune: rows with a null territory (non localisable).",
           ["staging/sne_demandes", REF["situations_logement"], REF["perimetres"]]),
     Model("intermediate/siao_demandes_territoires",
           "One row per (SIAO request in its latest state, territory): placed by its commune, else by its "

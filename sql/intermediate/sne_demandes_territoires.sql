@@ -1,6 +1,8 @@
--- One row per (active SNE demand on 31/12, territory it belongs to or is "non localisable" for).
--- A demand is placed by its first wished commune; without a commune it is non localisable for every
--- territory (one row with `territoire_type` null). `periode` = the year of the file.
+-- One row per (year, first wished commune, sans domicile flag, territory containing the commune) with
+-- the number of SNE demands active on 31/12 (`nb_demandes`): the demand stock is large (millions of
+-- rows a year), so it is counted by commune before being placed. Demands without a commune are non
+-- localisable for every territory (rows with `territoire_type` null). `periode` = the year of the file;
+-- `sans_domicile`: situation flagged in reference.situations_logement (source `sne`), not an asylum seeker.
 with demandes as (
     select * from staging.sne_demandes
 ),
@@ -12,25 +14,27 @@ perimetres as (
 ),
 enriched as (
     select
-        demandes.source_file,
-        demandes.line_number,
-        demandes.nur_id,
-        demandes.commune,
         cast(demandes.annee as varchar) as periode,
+        demandes.commune,
         coalesce(situations.sans_domicile and demandes.demandeur_asile = false, false) as sans_domicile
     from demandes
     left join situations on situations.situation = demandes.situation_logement
 ),
-localisees as (
-    select enriched.*, perimetres.territoire_type, perimetres.territoire_code, true as localisable
+comptes as (
+    select periode, commune, sans_domicile, count(*) as nb_demandes
     from enriched
-    inner join perimetres on perimetres.code_commune = enriched.commune
+    group by periode, commune, sans_domicile
+),
+localisees as (
+    select comptes.*, perimetres.territoire_type, perimetres.territoire_code, true as localisable
+    from comptes
+    inner join perimetres on perimetres.code_commune = comptes.commune
 ),
 sans_lieu as (
-    select enriched.*, cast(null as varchar) as territoire_type, cast(null as varchar) as territoire_code,
+    select comptes.*, cast(null as varchar) as territoire_type, cast(null as varchar) as territoire_code,
         false as localisable
-    from enriched
-    where enriched.commune is null
+    from comptes
+    where comptes.commune is null
 ),
 unioned as (
     select * from localisees

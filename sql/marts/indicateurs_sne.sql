@@ -61,14 +61,14 @@ agg_demandes as (
         territoire_type,
         territoire_code,
         periode,
-        count(*) as stock_tot,
-        count(*) filter (where sans_domicile) as stock_sd
+        sum(nb_demandes) as stock_tot,
+        coalesce(sum(nb_demandes) filter (where sans_domicile), 0) as stock_sd
     from demandes
     where localisable
     group by territoire_type, territoire_code, periode
 ),
 sans_lieu_demandes as (
-    select periode, count(*) as n from demandes where territoire_type is null group by periode
+    select periode, sum(nb_demandes) as n from demandes where territoire_type is null group by periode
 ),
 mesures as (
     select
