@@ -1,0 +1,202 @@
+"""Disclosure control (*secret statistique*) of the indicators: from `marts.indicateurs` (exact
+values) to `publication.indicateurs` (suppressed cells), in the DuckDB connection given.
+
+The rules are data (`data/config/secret_statistique.yaml`); the SQL is in `sql/publication/`:
+
+1. `cellules.sql` — primary suppression, row by row, by catalogue type (count, rate, median, ratio);
+2. `relations.sql` — the additive hierarchies (région = Σ départements, France = Σ régions,
+   France = LDA + HORS_LDA, year = Σ months) as (total, part) pairs;
+   `equivalences.sql` — territories with the same communes (same numbers, same status);
+3. then, until nothing changes: `liens.sql` (followers, rates of a secret count, equivalent
+   territories) and `secondaire.sql` (one round of secondary suppression);
+4. `indicateurs.sql` — writes `publication.indicateurs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from pipelines.config import CONFIG_DIR, SQL_DIR
+
+SQL_FOLDER = SQL_DIR / "publication"
+CONFIG_PATH = CONFIG_DIR / "secret_statistique.yaml"
+CATALOGUE_PATH = CONFIG_DIR / "indicateurs.csv"
+
+#: A guard against a loop that would not converge (each round only adds secret cells, so it ends).
+MAX_ROUNDS = 1000
+
+
+@dataclass(frozen=True)
+class SecretConfig:
+    """The disclosure rules read from `data/config/secret_statistique.yaml`."""
+
+    seuil: int = 11
+    denominateur_population: tuple[str, ...] = ()
+    suit: dict[str, str] = field(default_factory=dict)
+    composantes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    types_secondaires: tuple[str, ...] = ("count", "rate", "median", "ratio")
+    territoires_equivalents: bool = True
+
+    @classmethod
+    def load(cls, path: Path | str = CONFIG_PATH) -> "SecretConfig":
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        seuil = raw.get("seuil", 11)
+        if not isinstance(seuil, int) or isinstance(seuil, bool) or seuil < 1:
+            raise ValueError(f"{path}: `seuil` doit être un entier ≥ 1 (lu : {seuil!r})")
+        return cls(
+            seuil=seuil,
+            denominateur_population=tuple(raw.get("denominateur_population") or ()),
+            suit={str(k): str(v) for k, v in (raw.get("suit") or {}).items()},
+            composantes={str(k): tuple(v) for k, v in (raw.get("composantes") or {}).items()},
+            types_secondaires=tuple(raw.get("types_secondaires") or ()),
+            territoires_equivalents=bool(raw.get("territoires_equivalents", True)),
+        )
+
+
+@dataclass
+class SecretReport:
+    """What the suppression did: rows per reason and the number of rounds."""
+
+    rows: int = 0
+    primaire: int = 0
+    secondaire: int = 0
+    liens: int = 0
+    rounds: int = 0
+    par_motif: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def secret(self) -> int:
+        return self.primaire + self.secondaire + self.liens
+
+
+def read_sql(name: str) -> str:
+    return (SQL_FOLDER / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_sql(conn: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> None:
+    """Run `sql/publication/<name>.sql` with its `$name` parameters, fetching the result whole."""
+    conn.execute(read_sql(name), params or {}).fetchall()
+
+
+def table_exists(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    rows = conn.sql(
+        "select count(*) from information_schema.tables where table_schema = $schema and table_name = $table",
+        params={"schema": schema, "table": table},
+    ).fetchall()
+    return rows[0][0] > 0
+
+
+def column_names(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = conn.sql(
+        "select column_name from information_schema.columns where table_schema = $schema and table_name = $table "
+        "order by ordinal_position",
+        params={"schema": schema, "table": table},
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def load_links(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
+    """The configured links as temporary tables pub_suit and pub_composantes."""
+    conn.execute("create or replace temp table pub_suit (indicateur varchar, reference varchar)").fetchall()
+    conn.execute("create or replace temp table pub_composantes (indicateur varchar, composante varchar)").fetchall()
+    for indicateur, reference in config.suit.items():
+        conn.execute("insert into pub_suit values ($i, $r)", {"i": indicateur, "r": reference}).fetchall()
+    for indicateur, composantes in config.composantes.items():
+        for composante in composantes:
+            conn.execute(
+                "insert into pub_composantes values ($i, $c)", {"i": indicateur, "c": composante}
+            ).fetchall()
+
+
+def build_relations(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
+    """pub_relations (and pub_equivalences) over the temporary view pub_cible."""
+    run_sql(
+        conn,
+        "relations",
+        {"types_secondaires": list(config.types_secondaires), "suiveurs": list(config.suit)},
+    )
+    if config.territoires_equivalents and table_exists(conn, "reference", "perimetres"):
+        run_sql(conn, "equivalences")
+    else:
+        conn.execute("create or replace temp table pub_equivalences (id_a bigint, id_b bigint)").fetchall()
+
+
+def unknown_indicators(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = conn.sql("select distinct indicateur from pub_etat where type_indicateur is null order by 1").fetchall()
+    return [row[0] for row in rows]
+
+
+def mark(conn: duckdb.DuckDBPyConnection, choice_table: str, motif: str) -> int:
+    """Mark the rows listed in `choice_table` (id, …) secret; the number of rows marked."""
+    count = conn.sql(f"select count(*) from {choice_table}").fetchall()[0][0]
+    if count:
+        conn.execute(
+            f"update pub_etat set secret = true, motif = $motif "
+            f"where id in (select id from {choice_table}) and not secret",
+            {"motif": motif},
+        ).fetchall()
+    return int(count)
+
+
+def suppress(conn: duckdb.DuckDBPyConnection, config: SecretConfig, catalogue: Path | str = CATALOGUE_PATH) -> SecretReport:
+    """Compute pub_etat (marts.indicateurs with a final `secret` flag) in `conn`."""
+    run_sql(
+        conn,
+        "cellules",
+        {
+            "seuil": config.seuil,
+            "catalogue": str(catalogue),
+            "denominateur_population": list(config.denominateur_population),
+        },
+    )
+    unknown = unknown_indicators(conn)
+    if unknown:
+        raise ValueError(
+            "indicateurs absents du catalogue data/config/indicateurs.csv (type inconnu, secret non "
+            f"applicable) : {', '.join(unknown)}"
+        )
+    conn.execute(
+        "create or replace temp view pub_cible as "
+        "select id, indicateur, type_indicateur, territoire_type, territoire_code, periode from pub_etat"
+    ).fetchall()
+    build_relations(conn, config)
+    load_links(conn, config)
+
+    report = SecretReport()
+    report.rows = conn.sql("select count(*) from pub_etat").fetchall()[0][0]
+    report.primaire = conn.sql("select count(*) from pub_etat where secret_primaire").fetchall()[0][0]
+    for round_number in range(1, MAX_ROUNDS + 1):
+        run_sql(conn, "liens")
+        linked = mark(conn, "pub_liens_choix", "lien")
+        run_sql(conn, "secondaire")
+        secondary = mark(conn, "pub_choix", "secondaire")
+        report.liens += linked
+        report.secondaire += secondary
+        report.rounds = round_number
+        if not linked and not secondary:
+            break
+    else:  # pragma: no cover - each round adds at least one secret cell of a finite table
+        raise RuntimeError(f"le secret secondaire ne converge pas en {MAX_ROUNDS} tours")
+    report.par_motif = {
+        motif: int(n)
+        for motif, n in conn.sql(
+            "select motif, count(*) from pub_etat where secret group by motif order by motif"
+        ).fetchall()
+    }
+    return report
+
+
+def publish(conn: duckdb.DuckDBPyConnection, config: SecretConfig, catalogue: Path | str = CATALOGUE_PATH) -> SecretReport:
+    """Write publication.indicateurs from marts.indicateurs under the disclosure rules."""
+    report = suppress(conn, config, catalogue)
+    conn.execute("create schema if not exists publication").fetchall()
+    run_sql(conn, "indicateurs")
+    if "part_non_localisable" in column_names(conn, "publication", "indicateurs"):
+        conn.execute(
+            "update publication.indicateurs set part_non_localisable = null where statut = 'secret'"
+        ).fetchall()
+    return report
