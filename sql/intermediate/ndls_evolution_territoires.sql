@@ -2,7 +2,7 @@
 -- code its rows carry; it is at constant perimeter for edition N when it is covered
 -- (`secteur_couvert` true on all its rows) both in N and in the city's previous edition with a
 -- sector file. `personnes` = its count in N, `personnes_precedente` = in the previous edition.
--- Placed by the sector's commune in N (else the city).
+-- Placed by the sector's commune in N (else the city); `periode` = year of the night of edition N.
 with secteurs as (
     select * from staging.ndls_secteurs
 ),
@@ -14,6 +14,7 @@ par_secteur as (
         commune_ville,
         edition,
         secteur,
+        strftime(min(cast(date_nuit as date)), '%Y') as periode,
         min(coalesce(commune, commune_ville)) as commune,
         bool_and(coalesce(secteur_couvert, false)) as couvert,
         sum(personnes) as personnes
@@ -31,7 +32,7 @@ constants as (
     select
         courant.commune_ville,
         courant.edition,
-        cast(courant.edition as varchar) as periode,
+        courant.periode,
         editions.edition_precedente,
         courant.secteur,
         courant.commune,
