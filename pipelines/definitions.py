@@ -14,7 +14,7 @@ import dagster as dg
 from pipelines.config import Settings
 from pipelines.resources import default_resources
 
-LAYERS = ("assets.reference", "assets.ingest", "assets.barometre")
+LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation")
 
 
 def _collect(name: str) -> list:

@@ -455,6 +455,14 @@ class Generator:
             },
             strict=False,
         )
+        # fixed types, also for a département-year without any request (empty arrays)
+        final = final.cast({
+            "type_urgence": pl.Boolean, "commune": pl.String, "sexe": pl.String, "nur": pl.String,
+            "departement": pl.String, "numero_demande": pl.String, "menage": pl.String,
+            **{c: pl.Int64 for c in ("date_demande", "composition", "n_pers", "n_enf", "birth", "situation", "status",
+                                     "motif", "orient", "d_dec", "d_adm", "d_exit", "dest", "d0_orig", "corr_month",
+                                     "last_month")},
+        })
         rid = np.repeat(np.arange(n, dtype=np.int64), ev_mat.shape[1])
         mon = ev_mat.ravel()
         ok = (mon >= 0) & (mon <= last_month)

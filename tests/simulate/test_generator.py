@@ -201,3 +201,13 @@ def test_cp1252_file_decodes_as_cp1252_not_utf8(quirky: Path):
     assert "é" in raw.decode("cp1252") or "ô" in raw.decode("cp1252")
     rows = list(csv.reader(raw.decode("cp1252").splitlines(), delimiter=";"))
     assert len(rows) > 1
+
+
+def test_tiny_scale_with_empty_departement_years(tmp_path: Path):
+    """At a very small scale some département-years have no request at all: files are still written
+    (header only), so the département-month is covered with zero requests."""
+    simulate(tmp_path, scale=0.002, seed=5, years=(2025, 2025))
+    files = list((tmp_path / "siao").glob("siao_*_2025-*.csv"))
+    assert len(files) == 101 * 12
+    header_only = [p for p in files if len(p.read_text(encoding="utf-8").splitlines()) == 1]
+    assert header_only  # some département-months without any request
