@@ -5,7 +5,8 @@ The rules are data (`data/config/secret_statistique.yaml`); the SQL is in `sql/p
 
 1. `cellules.sql` — primary suppression, row by row, by catalogue type (count, rate, median, ratio);
 2. `relations.sql` — the additive hierarchies (région = Σ départements, France = Σ régions,
-   France = LDA + HORS_LDA, year = Σ months) as (total, part) pairs;
+   France = LDA + HORS_LDA, year = Σ months) as (total, part) pairs; `relations_lda.sql` adds
+   LDA = Σ Logement d'abord territories (those not nested in another) when they tile the group;
    `equivalences.sql` — territories with the same communes (same numbers, same status);
 3. then, until nothing changes: `liens.sql` (followers, rates of a secret count, equivalent
    territories) and `secondaire.sql` (one round of secondary suppression);
@@ -114,12 +115,12 @@ def load_links(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
 
 def build_relations(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
     """pub_relations (and pub_equivalences) over the temporary view pub_cible."""
-    run_sql(
-        conn,
-        "relations",
-        {"types_secondaires": list(config.types_secondaires), "suiveurs": list(config.suit)},
-    )
-    if config.territoires_equivalents and table_exists(conn, "reference", "perimetres"):
+    params = {"types_secondaires": list(config.types_secondaires), "suiveurs": list(config.suit)}
+    run_sql(conn, "relations", params)
+    has_perimetres = table_exists(conn, "reference", "perimetres")
+    if has_perimetres:
+        run_sql(conn, "relations_lda", params)
+    if config.territoires_equivalents and has_perimetres:
         run_sql(conn, "equivalences")
     else:
         conn.execute("create or replace temp table pub_equivalences (id_a bigint, id_b bigint)").fetchall()

@@ -263,3 +263,40 @@ def test_marts_keep_exact_values(warehouse):
     run(path)
     with duckdb.connect(str(path)) as conn:
         assert conn.sql("select valeur, statut from marts.indicateurs").fetchall() == [(3, "ok")]
+
+
+def perimetres_table(path: Path, perimetres: dict) -> None:
+    with duckdb.connect(str(path)) as conn:
+        conn.execute(
+            "create table reference.perimetres (territoire_type varchar, territoire_code varchar, code_commune varchar)"
+        ).fetchall()
+        conn.executemany(
+            "insert into reference.perimetres values (?, ?, ?)",
+            [(t, c, commune) for (t, c), communes in perimetres.items() for commune in communes],
+        )
+
+
+def test_lda_group_is_the_sum_of_its_territories(warehouse):
+    # T1 (a1) and T2 (c1, c2) tile the group LDA; T3 (c1) lies inside T2. T1 = 5 is secret, so
+    # T2 (the only other part of LDA = T1 + T2) is too; T3 and the group stay published.
+    t1, t2, t3 = ("territoire_lda", "LDA-2018-T1"), ("territoire_lda", "LDA-2018-T2"), ("territoire_lda", "LDA-2021-T3")
+    path = warehouse(
+        [
+            row("PLACES_HEB", t1, valeur=5),
+            row("PLACES_HEB", t2, valeur=30),
+            row("PLACES_HEB", t3, valeur=20),
+            row("PLACES_HEB", LDA, valeur=35),
+        ]
+    )
+    perimetres_table(path, {t1: ["a1"], t2: ["c1", "c2"], t3: ["c1"], LDA: ["a1", "c1", "c2"]})
+    _, table = run(path)
+    assert secrets(table) == {("LDA-2018-T1", "2024"), ("LDA-2018-T2", "2024")}
+
+
+def test_overlapping_lda_territories_are_not_a_sum(warehouse):
+    # T1 (a1, c1) and T2 (c1, c2) overlap: the group is not their sum, nothing to protect.
+    t1, t2 = ("territoire_lda", "LDA-2018-T1"), ("territoire_lda", "LDA-2018-T2")
+    path = warehouse([row("PLACES_HEB", t1, valeur=5), row("PLACES_HEB", t2, valeur=30), row("PLACES_HEB", LDA, valeur=33)])
+    perimetres_table(path, {t1: ["a1", "c1"], t2: ["c1", "c2"], LDA: ["a1", "c1", "c2"]})
+    _, table = run(path)
+    assert secrets(table) == {("LDA-2018-T1", "2024")}
