@@ -33,15 +33,17 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
         for e in result.all_events
         if e.event_type == dg.DagsterEventType.STEP_FAILURE
     ]
-    failed = [
-        f"{ev.asset_key.to_user_string()}:{ev.check_name}"
-        for ev in result.get_asset_check_evaluations()
-        if not ev.passed
-    ]
+    evaluations = [ev for ev in result.get_asset_check_evaluations() if not ev.passed]
+    failed = [f"{ev.asset_key.to_user_string()}:{ev.check_name}" for ev in evaluations
+              if ev.severity == dg.AssetCheckSeverity.ERROR]
+    warnings = [f"{ev.asset_key.to_user_string()}:{ev.check_name}" for ev in evaluations
+                if ev.severity != dg.AssetCheckSeverity.ERROR]
     materialised = {
         e.asset_key.to_user_string() for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
     }
     log(f"{len(materialised)} assets matérialisés, {len(errors)} en échec")
     for check in failed:
         log(f"contrôle en échec : {check}")
+    for check in warnings:
+        log(f"avertissement (contrôle non bloquant, défaut signalé dans les données) : {check}")
     return RunResult(result.success and not errors, errors, failed)

@@ -55,6 +55,7 @@ def mois_codes_a_zero(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     )
     total = sum(counts.values())
     return dg.AssetCheckResult(
+        severity=dg.AssetCheckSeverity.WARN,  # a trap of the published files, reported
         passed=total == 0,
         metadata={
             "offending_rows": dg.MetadataValue.int(total),
@@ -82,6 +83,7 @@ def territoires_absents(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         )
     missing_months = int(frame["nb_mois_manquants"].sum()) if frame.height else 0
     return dg.AssetCheckResult(
+        severity=dg.AssetCheckSeverity.WARN,  # a trap of the published files, reported
         passed=frame.height == 0,
         metadata={
             "offending_rows": dg.MetadataValue.int(missing_months),
@@ -107,6 +109,7 @@ def cumuls_en_baisse(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         {r["layout"]: int(r["len"]) for r in frame.group_by("layout").len().iter_rows(named=True)} if frame.height else {}
     )
     return dg.AssetCheckResult(
+        severity=dg.AssetCheckSeverity.WARN,  # a trap of the published files, reported
         passed=frame.height == 0,
         metadata={
             "offending_rows": dg.MetadataValue.int(frame.height),
@@ -144,6 +147,7 @@ def sommes_territoires_egales_national(
         frame = offending(conn, "check_sommes_territoires", {"tolerance": config.tolerance_personnes})
     beyond = frame.filter(pl.col("au_dela_tolerance") | pl.col("ecart").is_null()) if frame.height else frame
     return dg.AssetCheckResult(
+        severity=dg.AssetCheckSeverity.WARN,  # a trap of the published files, reported
         passed=beyond.height == 0,
         metadata={
             "tolerance_personnes": dg.MetadataValue.float(config.tolerance_personnes),
