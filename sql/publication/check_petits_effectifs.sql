@@ -1,6 +1,7 @@
 -- Offending rows: published (statut ok) rows that the primary rule would suppress — a count
 -- between 1 and $seuil − 1, a rate or ratio whose numerator is between 1 and $seuil − 1 or whose
--- (record-count) denominator is below $seuil, a median on fewer than $seuil cases.
+-- (record-count) denominator is below $seuil, a median on fewer than $seuil cases; and absent rows
+-- that show a non-zero numerator or denominator.
 -- source: pub_publie
 select
     indicateur,
@@ -12,7 +13,11 @@ select
     numerateur,
     denominateur
 from pub_publie
-where statut = 'ok'
+where (
+    statut = 'absent'
+    and (coalesce(numerateur, 0) <> 0 or coalesce(denominateur, 0) <> 0)
+)
+or statut = 'ok'
   and coalesce(
       case
           when type_indicateur = 'median' then numerateur < $seuil

@@ -300,3 +300,19 @@ def test_overlapping_lda_territories_are_not_a_sum(warehouse):
     perimetres_table(path, {t1: ["a1", "c1"], t2: ["c1", "c2"], LDA: ["a1", "c1", "c2"]})
     _, table = run(path)
     assert secrets(table) == {("LDA-2018-T1", "2024")}
+
+
+def test_absent_rows_do_not_show_small_counts(warehouse):
+    # PRESSION_SD without attribution (denominator 0) is absent; its demands (5 or 25) are not
+    # shown; a rate 0/0 keeps its zeros.
+    path = warehouse(
+        [
+            row("PRESSION_SD", dep("A"), numerateur=5, denominateur=0, statut="absent"),
+            row("PRESSION_SD", dep("B"), numerateur=25, denominateur=0, statut="absent"),
+            row("TX_NON_POURVUES", dep("B"), numerateur=0, denominateur=0, statut="absent"),
+        ]
+    )
+    _, table = run(path)
+    assert table[("PRESSION_SD", "A", "2024")][:4] == ("absent", None, None, None)
+    assert table[("PRESSION_SD", "B", "2024")][:4] == ("absent", None, None, None)
+    assert table[("TX_NON_POURVUES", "B", "2024")][:4] == ("absent", None, 0, 0)
