@@ -21,7 +21,7 @@ from great_expectations.expectations.row_conditions import Column
 import pandas as pd
 import polars as pl
 
-from assets.publication.secret import CATALOGUE_PATH, table_exists
+from assets.publication.secret import CATALOGUE_PATH, read_sql, table_exists
 
 KEY = ["indicateur", "territoire_type", "territoire_code", "periode"]
 STATUTS = ["ok", "absent", "secret"]
@@ -343,6 +343,7 @@ def write_results(conn: duckdb.DuckDBPyConnection, resultats: list[Resultat]) ->
     run_at = datetime.now(timezone.utc).replace(tzinfo=None)
     conn.execute("create schema if not exists publication").fetchall()
     conn.execute(QUALITE_DDL).fetchall()
+    conn.execute(read_sql("commentaires_qualite")).fetchall()
     for suite in sorted({r.suite for r in resultats}):
         conn.execute("delete from publication.qualite_controles where suite = $suite", {"suite": suite}).fetchall()
     conn.executemany(

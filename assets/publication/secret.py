@@ -196,8 +196,13 @@ def publish(conn: duckdb.DuckDBPyConnection, config: SecretConfig, catalogue: Pa
     report = suppress(conn, config, catalogue)
     conn.execute("create schema if not exists publication").fetchall()
     run_sql(conn, "indicateurs")
+    conn.execute(read_sql("commentaires")).fetchall()
     if "part_non_localisable" in column_names(conn, "publication", "indicateurs"):
         conn.execute(
             "update publication.indicateurs set part_non_localisable = null where statut = 'secret'"
+        ).fetchall()
+        conn.execute(
+            "comment on column publication.indicateurs.part_non_localisable is "
+            "'Part (%) des enregistrements non localisables dans le territoire (nulle si secret)'"
         ).fetchall()
     return report

@@ -316,3 +316,18 @@ def test_absent_rows_do_not_show_small_counts(warehouse):
     assert table[("PRESSION_SD", "A", "2024")][:4] == ("absent", None, None, None)
     assert table[("PRESSION_SD", "B", "2024")][:4] == ("absent", None, None, None)
     assert table[("TX_NON_POURVUES", "B", "2024")][:4] == ("absent", None, 0, 0)
+
+
+def test_every_column_is_commented(warehouse):
+    path = warehouse([row("ATTR_TOT", dep("A"), valeur=30)])
+    run(path)
+    with duckdb.connect(str(path)) as conn:
+        missing = conn.sql(
+            "select column_name from duckdb_columns() where schema_name = 'publication' "
+            "and table_name = 'indicateurs' and comment is null"
+        ).fetchall()
+        table_comment = conn.sql(
+            "select comment from duckdb_tables() where schema_name = 'publication' and table_name = 'indicateurs'"
+        ).fetchall()
+    assert missing == []
+    assert table_comment[0][0]
