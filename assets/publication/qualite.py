@@ -185,6 +185,10 @@ def controles(catalogue_codes: list[str], territoires: list[str] | None) -> list
             gxe.ExpectColumnValuesToNotBeNull(column="statut"),
         ),
         Controle(
+            "gx_statuts", suite, table, "indicateurs", "valeur nulle si statut secret ou absent",
+            gxe.ExpectColumnValuesToBeNull(column="valeur", row_condition=Column("statut") != "ok"),
+        ),
+        Controle(
             "gx_codes_indicateurs", suite, table, "indicateurs", "indicateur dans le catalogue",
             gxe.ExpectColumnValuesToBeInSet(column="indicateur", value_set=catalogue_codes),
         ),

@@ -92,6 +92,7 @@ def test_duplicate_row_fails_uniqueness(tmp_path):
         (("ATTR_TOT", "departement", "A", "A", "2022", -1, -1, None, "ok", "sne", None), "gx_valeurs_positives"),
         (("NDLS_EVOL_PC", "departement", "A", "A", "2023", -120.0, 1, 5, "ok", "ndls", None), "gx_valeurs_positives"),
         (("ATTR_TOT", "departement", "A", "A", "2022", 1, 1, None, "confidentiel", "sne", None), "gx_statuts"),
+        (("ATTR_TOT", "departement", "A", "A", "2022", 5, None, None, "secret", "sne", None), "gx_statuts"),
         (("INCONNU", "departement", "A", "A", "2024", 1, 1, None, "ok", "x", None), "gx_codes_indicateurs"),
         (("DEM_URG", "departement", "ZZ", "ZZ", "2024-01", 12, 12, None, "ok", "siao", None), "gx_codes_territoires"),
     ],
