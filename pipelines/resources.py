@@ -19,11 +19,13 @@ class WarehouseResource(dg.ConfigurableResource):
     """
 
     database: str
+    # DuckDB's own default is 80 % of the RAM: the warehouse stays well below and spills to disk.
+    memory_limit: str = "6GB"
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        conn = duckdb.connect(self.database)
+        conn = duckdb.connect(self.database, config={"memory_limit": self.memory_limit})
         try:
             yield conn
         finally:
