@@ -1,0 +1,26 @@
+-- publication.qualite (file): one row per (loaded file, quarantine rule) with the file's counts
+-- and the number of lines refused by that rule; a file without any refused line has one row with
+-- rule null and n = 0. No raw line, no line number, no message (they may quote a record).
+-- source: entrepot.meta.ingest_log (status loaded), entrepot.meta.quarantine
+create table publication.qualite as
+with fichiers as (
+    select source, file_name, rows_read, rows_accepted, rows_quarantined
+    from entrepot.meta.ingest_log
+    where status = 'loaded'
+),
+refus as (
+    select source, file_name, rule, count(*) as n
+    from entrepot.meta.quarantine
+    group by source, file_name, rule
+)
+select
+    fichiers.source,
+    fichiers.file_name,
+    fichiers.rows_read,
+    fichiers.rows_accepted,
+    fichiers.rows_quarantined,
+    refus.rule,
+    coalesce(refus.n, 0) as n
+from fichiers
+left join refus using (source, file_name)
+order by fichiers.source, fichiers.file_name, refus.rule
