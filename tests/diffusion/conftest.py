@@ -113,7 +113,8 @@ def make_warehouse(path: Path, indicateurs=INDICATEURS, extra_columns: str = "")
 @pytest.fixture
 def paths(tmp_path):
     """Warehouse (built), landing folder (with a generator's parametres.json) and publication file."""
-    warehouse = make_warehouse(tmp_path / "warehouse" / "w.duckdb") if (tmp_path / "warehouse").mkdir() is None else None
+    (tmp_path / "warehouse").mkdir()
+    warehouse = make_warehouse(tmp_path / "warehouse" / "w.duckdb")
     landing = tmp_path / "landing"
     landing.mkdir()
     (landing / "parametres.json").write_text('{"scale": 0.01, "seed": 42, "years": [2023, 2024]}', encoding="utf-8")

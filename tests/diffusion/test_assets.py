@@ -133,3 +133,25 @@ def test_flag_overrides_detection(paths):
     assert materialise(paths, donnees_synthetiques=True).success
     with duckdb.connect(str(paths["publication"]), read_only=True) as conn:
         assert dict(conn.sql("select cle, valeur from publication.a_propos").fetchall())["donnees"] == "synthétiques"
+
+
+def test_wires_into_the_code_location():
+    """With the resource `publication_file` added to the default ones, the whole graph resolves and
+    the asset's parents are real assets of the code location."""
+    from pipelines.config import Settings
+    from pipelines.definitions import _collect
+    from pipelines.resources import default_resources
+
+    settings = Settings.from_env()
+    defs = dg.Definitions(
+        assets=[a for a in _collect("ASSETS") if a not in ASSETS] + ASSETS,
+        asset_checks=[c for c in _collect("CHECKS") if c not in CHECKS] + CHECKS,
+        resources={**default_resources(settings), "publication_file": PublicationFileResource(path=str(settings.publication))},
+    )
+    graph = defs.resolve_asset_graph()
+    assert graph.get(KEY).parent_keys == {
+        dg.AssetKey(["publication", "indicateurs"]),
+        dg.AssetKey(["marts", "series_publiees"]),
+        dg.AssetKey(["reference", "territoires"]),
+    }
+    defs.resolve_all_job_defs()
