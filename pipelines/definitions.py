@@ -14,7 +14,7 @@ import dagster as dg
 from pipelines.config import Settings
 from pipelines.resources import default_resources
 
-LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation", "assets.publication")
+LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation", "assets.publication", "assets.diffusion")
 
 
 def _collect(name: str) -> list:

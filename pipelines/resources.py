@@ -42,11 +42,14 @@ class LandingResource(dg.ConfigurableResource):
 
 
 def default_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
+    from assets.diffusion.resources import PublicationFileResource
+
     settings = settings or Settings.from_env()
     return {
         "warehouse": WarehouseResource(database=str(settings.warehouse)),
         "landing": LandingResource(path=str(settings.landing)),
         "pseudonymisation": PseudonymisationResource(key=settings.pseudo_key or ""),
+        "publication_file": PublicationFileResource(path=str(settings.publication)),
     }
 
 

@@ -29,6 +29,7 @@ EXPECTED_ASSET_KEYS = [
     "marts/indicateurs_siao",
     "marts/indicateurs_sne",
     "marts/series_publiees",
+    "publication/fichier",
     "publication/indicateurs",
     "raw/barometre",
     "raw/ndls",
