@@ -1,0 +1,1 @@
+"""The Streamlit observatory (pages, data module, charts): built by the next issue."""
