@@ -1,0 +1,35 @@
+"""Observatoire du Logement d'abord: Streamlit entry point (router).
+
+Start: `streamlit run observatory_app/app.py --server.port 8501 --server.headless true`
+(the publication file comes from `OBSERVATOIRE_PUBLICATION`, else the default path).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+if str(RACINE) not in sys.path:
+    sys.path.insert(0, str(RACINE))
+
+import streamlit as st  # noqa: E402
+
+st.set_page_config(page_title="Observatoire du Logement d'abord", page_icon="🏠", layout="wide")
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+navigation = st.navigation(
+    {
+        "Observatoire": [
+            st.Page(PAGES / "vue_nationale.py", title="Vue nationale", icon="🇫🇷", default=True),
+            st.Page(PAGES / "fiche_territoire.py", title="Fiche territoire", icon="📍"),
+            st.Page(PAGES / "classement.py", title="Classement des territoires", icon="📊"),
+        ],
+        "À propos": [
+            st.Page(PAGES / "methodologie.py", title="Méthodologie", icon="📖"),
+            st.Page(PAGES / "qualite.py", title="Qualité des données", icon="✅"),
+        ],
+    }
+)
+navigation.run()

@@ -1,0 +1,95 @@
+"""Pure functions returning plotly figures (no Streamlit): testable on their own.
+
+Every figure: French separators (`separators=", "`), years as a category axis, and a note
+giving source, period and « Données synthétiques de démonstration » when the data are synthetic.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import polars as pl
+
+MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
+SOURCES = {
+    "sne": "SNE (attributions de logements sociaux)",
+    "siao": "SI-SIAO (demandes d'hébergement)",
+    "ndls": "Nuits de la Solidarité",
+    "offre": "offre d'hébergement et de logement adapté",
+    "barometre": "Baromètre du Logement d'abord",
+}
+
+
+def libelle_source(source: str | None) -> str:
+    if not source:
+        return "publication de l'observatoire"
+    return SOURCES.get(source, source)
+
+
+def note(source: str | None, periode: str, synthetique: bool) -> str:
+    """« Source : … · Période : … [· Données synthétiques de démonstration] »."""
+    morceaux = [f"Source : {libelle_source(source)}", f"Période : {periode}"]
+    if synthetique:
+        morceaux.append(MENTION_SYNTHETIQUE)
+    return " · ".join(morceaux)
+
+
+def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"{titre}<br><sup>{texte_note}</sup>"},
+        separators=", ",
+        xaxis={"type": "category", "title": "Année"},
+        yaxis={"title": unite or "", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 90},
+        hovermode="x unified",
+    )
+    return fig
+
+
+def _periode(df: pl.DataFrame) -> str:
+    periodes = df.filter(pl.col("statut") == "ok")["periode"] if "statut" in df.columns else df["periode"]
+    if periodes.len() == 0:
+        return "—"
+    return f"{periodes.min()}–{periodes.max()}"
+
+
+def series_temporelles(
+    df: pl.DataFrame, titre: str, unite: str | None, source: str | None, synthetique: bool
+) -> go.Figure:
+    """One line per territory (`territoire_libelle`) of `valeur` by `periode`.
+
+    Secret and absent cells are gaps (never drawn as 0); secret points are listed in the hover.
+    """
+    fig = go.Figure()
+    for libelle in df["territoire_libelle"].unique(maintain_order=True).to_list():
+        sous = df.filter(pl.col("territoire_libelle") == libelle).sort("periode")
+        valeurs = [v if s == "ok" else None for v, s in zip(sous["valeur"].to_list(), sous["statut"].to_list())]
+        fig.add_trace(
+            go.Scatter(
+                x=sous["periode"].to_list(),
+                y=valeurs,
+                mode="lines+markers",
+                name=libelle,
+                connectgaps=False,
+                customdata=sous["statut"].to_list(),
+                hovertemplate="%{y:,.1f} (%{customdata})<extra>" + libelle + "</extra>",
+            )
+        )
+    return _mise_en_page(fig, titre, note(source, _periode(df), synthetique), unite)
+
+
+def classement_barres(
+    df: pl.DataFrame, titre: str, unite: str | None, source: str | None, annee: str, synthetique: bool
+) -> go.Figure:
+    """Horizontal bars of `valeur` by `territoire_libelle` (published values only)."""
+    ok = df.filter(pl.col("statut") == "ok").sort("valeur")
+    fig = go.Figure(go.Bar(x=ok["valeur"].to_list(), y=ok["territoire_libelle"].to_list(), orientation="h"))
+    fig.update_layout(
+        title={"text": f"{titre}<br><sup>{note(source, annee, synthetique)}</sup>"},
+        separators=", ",
+        xaxis={"title": unite or ""},
+        yaxis={"type": "category"},
+        height=max(400, 22 * ok.height + 120),
+        margin={"t": 90},
+    )
+    return fig

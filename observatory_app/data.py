@@ -1,0 +1,226 @@
+"""Every query of the app, in one place: read-only, parameterised, cached, returning polars.
+
+The app reads only the publication file (`Settings.from_env().publication`, env
+`OBSERVATOIRE_PUBLICATION`), opened read-only for each query and closed at once, so the
+pipeline can swap a new file in at any time. Each cached function takes the file's path as its
+first argument, so a new path (or a new file after a swap, via its modification time) is a new
+cache entry.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from pipelines.config import Settings
+
+TTL = 600  # secondes
+
+
+def chemin_publication() -> str:
+    """Path of the publication file, as configured now (env var read at each call)."""
+    return str(Settings.from_env().publication)
+
+
+def version(chemin: str) -> float:
+    """Modification time of the file: part of every cache key, so a swapped file is re-read."""
+    return Path(chemin).stat().st_mtime
+
+
+def _requete(chemin: str, sql: str, params: dict | None = None) -> pl.DataFrame:
+    with duckdb.connect(chemin, read_only=True) as conn:
+        return conn.sql(sql, params=params or {}).pl()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def a_propos(chemin: str, _v: float | None = None) -> dict[str, str]:
+    """`publication.a_propos` as a dict (cle → valeur)."""
+    df = _requete(chemin, "select cle, valeur from publication.a_propos")
+    return dict(zip(df["cle"].to_list(), df["valeur"].to_list()))
+
+
+def donnees_synthetiques(infos: dict[str, str]) -> bool:
+    return infos.get("donnees", "").lower().startswith("synth")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def catalogue(chemin: str, _v: float | None = None) -> pl.DataFrame:
+    """One row per indicator of the catalogue, ordered by section then code."""
+    return _requete(
+        chemin,
+        """
+        select code, libelle, unite, section, definition, numerateur, denominateur,
+               source, periodicite, type
+        from publication.catalogue
+        order by section, code
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def territoires(chemin: str, _v: float | None = None) -> pl.DataFrame:
+    """Published territories (France, groups, régions, départements, LDA territories)."""
+    return _requete(
+        chemin,
+        """
+        select territoire_type, territoire_code, territoire_libelle, ami, nature, population
+        from publication.territoires
+        order by territoire_type, territoire_code
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def derniere_annee_complete(chemin: str, territoire_code: str = "FR", _v: float | None = None) -> int | None:
+    """Latest year where the territory has at least 80 % of its best year's available cells."""
+    df = _requete(
+        chemin,
+        """
+        with par_annee as (
+            select periode, count(*) filter (where statut <> 'absent') as disponibles
+            from publication.indicateurs
+            where territoire_code = $code and length(periode) = 4
+            group by periode
+        )
+        select max(periode) as annee
+        from par_annee
+        where disponibles > 0
+          and disponibles >= 0.8 * (select max(disponibles) from par_annee)
+        """,
+        {"code": territoire_code},
+    )
+    annee = df["annee"][0] if df.height else None
+    return int(annee) if annee is not None else None
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def valeurs_annee(
+    chemin: str, territoire_type: str, territoire_code: str, annees: tuple[str, ...], _v: float | None = None
+) -> pl.DataFrame:
+    """Every indicator of one territory for the given years, with its catalogue label and unit."""
+    return _requete(
+        chemin,
+        """
+        select i.indicateur, c.libelle, c.unite, c.section, i.periode, i.valeur, i.statut, i.source,
+               i.part_non_localisable
+        from publication.indicateurs as i
+        left join publication.catalogue as c on c.code = i.indicateur
+        where i.territoire_type = $type and i.territoire_code = $code
+          and list_contains($annees, i.periode)
+        order by c.section, i.indicateur, i.periode
+        """,
+        {"type": territoire_type, "code": territoire_code, "annees": list(annees)},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def serie(
+    chemin: str, indicateur: str, territoires_codes: tuple[tuple[str, str], ...], _v: float | None = None
+) -> pl.DataFrame:
+    """Yearly series of one indicator for several (type, code) territories."""
+    cles = [f"{t}|{c}" for t, c in territoires_codes]
+    return _requete(
+        chemin,
+        """
+        select i.territoire_type, i.territoire_code, i.territoire_libelle, i.periode,
+               i.valeur, i.statut, i.source
+        from publication.indicateurs as i
+        where i.indicateur = $indicateur and length(i.periode) = 4
+          and list_contains($cles, i.territoire_type || '|' || i.territoire_code)
+        order by i.territoire_code, i.periode
+        """,
+        {"indicateur": indicateur, "cles": cles},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, _v: float | None = None) -> pl.DataFrame:
+    """All published rows of one territory (for the download buttons)."""
+    return _requete(
+        chemin,
+        """
+        select i.indicateur, c.libelle, c.unite, i.territoire_type, i.territoire_code,
+               i.territoire_libelle, i.periode, i.valeur, i.numerateur, i.denominateur,
+               i.statut, i.source, i.part_non_localisable
+        from publication.indicateurs as i
+        left join publication.catalogue as c on c.code = i.indicateur
+        where i.territoire_type = $type and i.territoire_code = $code
+        order by i.indicateur, i.periode
+        """,
+        {"type": territoire_type, "code": territoire_code},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def classement(chemin: str, indicateur: str, annee: str, _v: float | None = None) -> pl.DataFrame:
+    """Every Logement d'abord territory's value of one indicator for one year and the year before."""
+    return _requete(
+        chemin,
+        """
+        select t.territoire_code, t.territoire_libelle, t.ami, t.nature, t.population,
+               cur.valeur, cur.statut, prev.valeur as valeur_precedente, prev.statut as statut_precedent
+        from publication.territoires as t
+        left join publication.indicateurs as cur
+          on cur.territoire_type = t.territoire_type and cur.territoire_code = t.territoire_code
+         and cur.indicateur = $indicateur and cur.periode = $annee
+        left join publication.indicateurs as prev
+          on prev.territoire_type = t.territoire_type and prev.territoire_code = t.territoire_code
+         and prev.indicateur = $indicateur and prev.periode = cast(cast($annee as integer) - 1 as varchar)
+        where t.territoire_type = 'territoire_lda'
+        order by t.territoire_libelle
+        """,
+        {"indicateur": indicateur, "annee": annee},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_source(chemin: str, _v: float | None = None) -> pl.DataFrame:
+    """Rows read / accepted / quarantined per source (each file counted once)."""
+    return _requete(
+        chemin,
+        """
+        with fichiers as (
+            select source, file_name,
+                   max(rows_read) as rows_read, max(rows_accepted) as rows_accepted,
+                   max(rows_quarantined) as rows_quarantined
+            from publication.qualite
+            group by source, file_name
+        )
+        select source, count(*) as fichiers, sum(rows_read)::bigint as rows_read,
+               sum(rows_accepted)::bigint as rows_accepted, sum(rows_quarantined)::bigint as rows_quarantined
+        from fichiers
+        group by source
+        order by source
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_regle(chemin: str, _v: float | None = None) -> pl.DataFrame:
+    """Quarantined rows per source and rule."""
+    return _requete(
+        chemin,
+        """
+        select source, rule, sum(n)::bigint as n
+        from publication.qualite
+        where rule is not null
+        group by source, rule
+        order by source, n desc, rule
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def controles(chemin: str, _v: float | None = None) -> pl.DataFrame:
+    """Results of the expectation suites on the published tables."""
+    return _requete(
+        chemin,
+        """
+        select suite, expectation, table_name, success, observed, details, run_at
+        from publication.qualite_controles
+        order by success, suite, expectation
+        """,
+    )

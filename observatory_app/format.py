@@ -1,0 +1,55 @@
+"""French number formatting for the app: « 12 345 », « 12,3 % », secret → « s », absent → « — »."""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u202f"  # espace fine insécable, séparateur des milliers
+SECRET = "s"
+ABSENT = "—"
+
+
+def nombre(valeur: float | None, decimales: int = 0) -> str:
+    """`12345.6` → « 12 346 » ; `decimales=1` → « 12 345,6 »."""
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return ABSENT
+    texte = f"{valeur:,.{decimales}f}"
+    return texte.replace(",", NBSP).replace(".", ",")
+
+
+def pourcentage(valeur: float | None, decimales: int = 1) -> str:
+    """`12.34` (already in %) → « 12,3 % »."""
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return ABSENT
+    return f"{nombre(valeur, decimales)}\u00a0%"
+
+
+def decimales_pour(unite: str | None) -> int:
+    """Counts and days are whole numbers; rates and ratios keep one decimal."""
+    return 0 if unite in (None, "nombre", "jours") else 1
+
+
+def valeur(valeur: float | None, statut: str | None, unite: str | None = None) -> str:
+    """One published cell: « s » when secret (never 0), « — » when absent, else French number."""
+    if statut == "secret":
+        return SECRET
+    if statut == "absent" or valeur is None:
+        return ABSENT
+    if unite == "%":
+        return pourcentage(valeur)
+    return nombre(valeur, decimales_pour(unite))
+
+
+def evolution(actuelle: float | None, precedente: float | None, unite: str | None = None) -> str | None:
+    """Change vs previous period: points for a percentage, relative % otherwise; None if unknown."""
+    if actuelle is None or precedente is None:
+        return None
+    if unite == "%":
+        ecart = actuelle - precedente
+        signe = "+" if ecart >= 0 else "-"
+        return f"{signe}{nombre(abs(ecart), 1)} pt"
+    if precedente == 0:
+        return None
+    ecart = 100 * (actuelle - precedente) / precedente
+    signe = "+" if ecart >= 0 else "-"
+    return f"{signe}{nombre(abs(ecart), 1)}\u00a0%"

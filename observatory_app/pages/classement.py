@@ -1,0 +1,57 @@
+"""Classement des territoires: every Logement d'abord territory × one indicator, sortable."""
+
+import polars as pl
+import streamlit as st
+
+from observatory_app import charts, commun, data
+from observatory_app import format as fr
+
+st.title("Classement des territoires")
+st.write("Les territoires Logement d'abord pour un indicateur et une année ; cliquez sur un en-tête de colonne pour trier.")
+
+chemin, version = commun.publication()
+synthetique = commun.bandeau(chemin, version)
+
+catalogue = data.catalogue(chemin, version)
+codes = catalogue["code"].to_list()
+libelles = dict(zip(codes, catalogue["libelle"].to_list()))
+unites = dict(zip(codes, catalogue["unite"].to_list()))
+sources = dict(zip(codes, catalogue["source"].to_list()))
+g, d = st.columns([3, 1])
+indicateur = g.selectbox(
+    "Indicateur", codes, index=codes.index("TX_ATTR_SD") if "TX_ATTR_SD" in codes else 0,
+    format_func=lambda c: f"{libelles[c]} ({c})", key="indicateur",
+)
+derniere = data.derniere_annee_complete(chemin, "FR", version)
+if derniere is None:
+    st.info("Aucune année publiée.")
+    st.stop()
+annee = d.selectbox("Année", [str(a) for a in range(derniere, 2014, -1)], key="annee")
+
+df = data.classement(chemin, indicateur, annee, version)
+unite = unites[indicateur]
+tableau = df.select(
+    pl.col("territoire_libelle").alias("Territoire"),
+    pl.col("ami").alias("Appel"),
+    pl.col("nature").alias("Nature"),
+    pl.when(pl.col("statut") == "ok").then(pl.col("valeur")).alias("Valeur"),
+    pl.col("statut").replace_strict({"ok": "publiée", "secret": "s (secret)", "absent": "— (absente)"}, default="— (absente)").alias("Statut"),
+    pl.when((pl.col("statut") == "ok") & (pl.col("statut_precedent") == "ok"))
+    .then(pl.col("valeur") - pl.col("valeur_precedente"))
+    .alias(f"Évolution depuis {int(annee) - 1}"),
+)
+st.dataframe(
+    tableau,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "Valeur": st.column_config.NumberColumn(f"Valeur ({unite})", format="localized"),
+        f"Évolution depuis {int(annee) - 1}": st.column_config.NumberColumn(format="localized"),
+        "Appel": st.column_config.NumberColumn(format="plain"),
+    },
+)
+st.caption(commun.texte_secret(chemin, version) + " Les cases secrètes ou absentes sont vides dans la colonne Valeur et triées en dernier.")
+st.plotly_chart(
+    charts.classement_barres(df, libelles[indicateur], unite, sources[indicateur], annee, synthetique),
+    width="stretch",
+)

@@ -1,0 +1,89 @@
+"""Fiche territoire: latest value of every indicator, a series against France, downloads."""
+
+import polars as pl
+import streamlit as st
+
+from observatory_app import charts, commun, data, export
+from observatory_app import format as fr
+
+TYPES = {"territoire_lda": "Territoire Logement d'abord", "departement": "Département", "region": "Région"}
+
+st.title("Fiche territoire")
+st.write("Choisissez un territoire Logement d'abord, un département ou une région : ses derniers chiffres, leur évolution comparée à la France, et ses données à télécharger.")
+
+chemin, version = commun.publication()
+synthetique = commun.bandeau(chemin, version)
+
+territoires = data.territoires(chemin, version).filter(pl.col("territoire_type").is_in(list(TYPES)))
+if territoires.is_empty():
+    st.info("Aucun territoire publié.")
+    st.stop()
+options = [
+    (t, c, f"{lib} ({TYPES[t].lower()}{'' if t == 'territoire_lda' else ' ' + c})")
+    for t in TYPES
+    for t_, c, lib in territoires.select("territoire_type", "territoire_code", "territoire_libelle").iter_rows()
+    if t_ == t
+]
+choix = st.selectbox("Territoire", options, format_func=lambda o: o[2], key="territoire")
+territoire_type, territoire_code, etiquette = choix
+
+annee = data.derniere_annee_complete(chemin, "FR", version)
+periodes = tuple(str(a) for a in range(annee - 1, annee + 1)) if annee else ()
+valeurs = data.valeurs_annee(chemin, territoire_type, territoire_code, periodes, version)
+
+st.subheader(f"Derniers chiffres ({annee})" if annee else "Derniers chiffres")
+if valeurs.is_empty():
+    st.info("Aucune valeur publiée pour ce territoire.")
+else:
+    lignes = []
+    for code in valeurs["indicateur"].unique(maintain_order=True).to_list():
+        sous = valeurs.filter(pl.col("indicateur") == code)
+        cur = sous.filter(pl.col("periode") == str(annee))
+        prev = sous.filter(pl.col("periode") == str(annee - 1))
+        c = cur.row(0, named=True) if cur.height else None
+        p = prev.row(0, named=True) if prev.height else None
+        ref = c or p
+        lignes.append(
+            {
+                "Indicateur": ref["libelle"] or code,
+                "Code": code,
+                str(annee): fr.valeur(c["valeur"], c["statut"], c["unite"]) if c else fr.ABSENT,
+                str(annee - 1): fr.valeur(p["valeur"], p["statut"], p["unite"]) if p else fr.ABSENT,
+                "Unité": ref["unite"] or "",
+                "Source": charts.libelle_source(ref["source"]),
+            }
+        )
+    st.dataframe(pl.DataFrame(lignes), hide_index=True, width="stretch")
+    st.caption(commun.texte_secret(chemin, version))
+
+st.subheader("Évolution comparée à la France")
+catalogue = data.catalogue(chemin, version)
+codes = catalogue["code"].to_list()
+libelles = dict(zip(codes, catalogue["libelle"].to_list()))
+unites = dict(zip(codes, catalogue["unite"].to_list()))
+sources = dict(zip(codes, catalogue["source"].to_list()))
+indicateur = st.selectbox("Indicateur", codes, format_func=lambda c: f"{libelles[c]} ({c})", key="indicateur")
+serie = data.serie(chemin, indicateur, ((territoire_type, territoire_code), ("france", "FR")), version)
+if serie.is_empty():
+    st.info("Indicateur non publié pour ce territoire.")
+else:
+    st.plotly_chart(
+        charts.series_temporelles(serie, libelles[indicateur], unites[indicateur], sources[indicateur], synthetique),
+        width="stretch",
+    )
+    if serie.filter(pl.col("statut") == "secret").height:
+        st.caption("Les années couvertes par le secret statistique sont laissées vides sur le graphique.")
+
+st.subheader("Télécharger les données du territoire")
+tout = data.donnees_territoire(chemin, territoire_type, territoire_code, version)
+nom = f"observatoire_{territoire_type}_{territoire_code}"
+g, d = st.columns(2)
+g.download_button("CSV (Excel, séparateur « ; »)", export.csv_excel(tout), f"{nom}.csv", "text/csv", key="csv")
+d.download_button(
+    "XLSX",
+    export.xlsx(tout),
+    f"{nom}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="xlsx",
+)
+st.caption("Les cases secrètes ont une valeur vide et le statut « secret » ; les cases sans source, le statut « absent ».")

@@ -1,0 +1,68 @@
+"""Qualité des données: rows read / accepted / quarantined by source and by rule, expectation results."""
+
+import polars as pl
+import streamlit as st
+
+from observatory_app import commun, data
+from observatory_app import format as fr
+
+st.title("Qualité des données")
+st.write("Ce que l'ingestion a lu, accepté et mis en quarantaine pour chaque source, et le résultat des contrôles automatiques sur les tables publiées.")
+
+chemin, version = commun.publication()
+commun.bandeau(chemin, version)
+infos = data.a_propos(chemin, version)
+if "date_construction" in infos:
+    st.caption(f"Fichier de publication construit le {infos['date_construction']}.")
+
+st.subheader("Lignes par source")
+sources = data.qualite_par_source(chemin, version)
+st.dataframe(
+    sources.select(
+        pl.col("source").alias("Source"),
+        pl.col("fichiers").map_elements(fr.nombre, return_dtype=pl.String).alias("Fichiers"),
+        pl.col("rows_read").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes lues"),
+        pl.col("rows_accepted").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes acceptées"),
+        pl.col("rows_quarantined").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes en quarantaine"),
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader("Lignes en quarantaine par règle")
+regles = data.qualite_par_regle(chemin, version)
+if regles.is_empty():
+    st.success("Aucune ligne mise en quarantaine.")
+else:
+    st.dataframe(
+        regles.select(
+            pl.col("source").alias("Source"),
+            pl.col("rule").alias("Règle"),
+            pl.col("n").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Contrôles des tables publiées")
+controles = data.controles(chemin, version)
+echecs = controles.filter(~pl.col("success")).height
+if controles.is_empty():
+    st.info("Aucun contrôle enregistré.")
+elif echecs:
+    st.error(f"{echecs} contrôle(s) en échec sur {controles.height}.")
+else:
+    st.success(f"Les {controles.height} contrôles sont réussis.")
+st.dataframe(
+    controles.select(
+        pl.col("suite").alias("Suite"),
+        pl.col("expectation").alias("Contrôle"),
+        pl.col("table_name").alias("Table"),
+        pl.when(pl.col("success")).then(pl.lit("réussi")).otherwise(pl.lit("échec")).alias("Résultat"),
+        pl.col("observed").alias("Observé"),
+        pl.col("details").alias("Détails"),
+        pl.col("run_at").dt.strftime("%d/%m/%Y %H:%M").alias("Exécuté le"),
+    ),
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,57 @@
+"""Vue nationale: headline figures for France, last complete year, and LDA vs rest of France."""
+
+import polars as pl
+import streamlit as st
+
+from observatory_app import charts, commun, data
+from observatory_app import format as fr
+
+CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
+
+st.title("Vue nationale")
+st.write("Les chiffres clés de la France pour la dernière année complète, et l'évolution dans les territoires Logement d'abord comparée au reste de la France.")
+
+chemin, version = commun.publication()
+synthetique = commun.bandeau(chemin, version)
+
+annee = data.derniere_annee_complete(chemin, "FR", version)
+if annee is None:
+    st.info("Aucune année publiée pour la France.")
+    st.stop()
+
+valeurs = data.valeurs_annee(chemin, "france", "FR", (str(annee - 1), str(annee)), version)
+st.subheader(f"France, {annee}")
+colonnes = st.columns(len(CHIFFRES_CLES))
+for colonne, code in zip(colonnes, CHIFFRES_CLES):
+    lignes = valeurs.filter(pl.col("indicateur") == code)
+    actuelle = lignes.filter(pl.col("periode") == str(annee))
+    precedente = lignes.filter(pl.col("periode") == str(annee - 1))
+    if actuelle.is_empty():
+        colonne.metric(code, fr.ABSENT)
+        continue
+    ligne = actuelle.row(0, named=True)
+    prec = precedente.row(0, named=True) if precedente.height else {"valeur": None, "statut": "absent"}
+    ecart = None
+    if ligne["statut"] == "ok" and prec["statut"] == "ok":
+        ecart = fr.evolution(ligne["valeur"], prec["valeur"], ligne["unite"])
+    colonne.metric(
+        ligne["libelle"] or code,
+        fr.valeur(ligne["valeur"], ligne["statut"], ligne["unite"]),
+        delta=f"{ecart} par rapport à {annee - 1}" if ecart else None,
+        delta_color="off" if code.startswith(("DEM_", "NDLS_")) else "normal",
+        help=f"Indicateur {code}, source : {charts.libelle_source(ligne['source'])}",
+    )
+
+st.subheader("Territoires Logement d'abord et reste de la France")
+catalogue = data.catalogue(chemin, version)
+tx = catalogue.filter(pl.col("code") == "TX_ATTR_SD")
+libelle = tx["libelle"][0] if tx.height else "TX_ATTR_SD"
+serie = data.serie(chemin, "TX_ATTR_SD", (("groupe", "LDA"), ("groupe", "HORS_LDA")), version)
+if serie.is_empty():
+    st.info("Indicateur TX_ATTR_SD non publié pour les groupes LDA / HORS_LDA.")
+else:
+    st.plotly_chart(
+        charts.series_temporelles(serie, libelle, "%", serie["source"].drop_nulls().first(), synthetique),
+        width="stretch",
+    )
+    st.caption("Les années sans valeur (secret ou source absente) sont laissées vides, jamais à zéro.")
