@@ -18,14 +18,14 @@ territoires = data.territoires(chemin, version).filter(pl.col("territoire_type")
 if territoires.is_empty():
     st.info("Aucun territoire publié.")
     st.stop()
-options = [
-    (t, c, f"{lib} ({TYPES[t].lower()}{'' if t == 'territoire_lda' else ' ' + c})")
-    for t in TYPES
-    for t_, c, lib in territoires.select("territoire_type", "territoire_code", "territoire_libelle").iter_rows()
-    if t_ == t
-]
-choix = st.selectbox("Territoire", options, format_func=lambda o: o[2], key="territoire")
-territoire_type, territoire_code, etiquette = choix
+libelles = {
+    f"{t}|{c}": f"{lib} ({TYPES[t].lower()}{'' if t == 'territoire_lda' else ' ' + c})"
+    for t, c, lib in territoires.select("territoire_type", "territoire_code", "territoire_libelle").iter_rows()
+}
+ordre = {t: i for i, t in enumerate(TYPES)}
+options = sorted(libelles, key=lambda cle: (ordre[cle.split("|")[0]], libelles[cle]))
+choix = st.selectbox("Territoire", options, format_func=libelles.__getitem__, key="territoire")
+territoire_type, territoire_code = choix.split("|", 1)
 
 annee = data.derniere_annee_complete(chemin, "FR", version)
 periodes = tuple(str(a) for a in range(annee - 1, annee + 1)) if annee else ()
@@ -59,16 +59,16 @@ else:
 st.subheader("Évolution comparée à la France")
 catalogue = data.catalogue(chemin, version)
 codes = catalogue["code"].to_list()
-libelles = dict(zip(codes, catalogue["libelle"].to_list()))
+noms = dict(zip(codes, catalogue["libelle"].to_list()))
 unites = dict(zip(codes, catalogue["unite"].to_list()))
 sources = dict(zip(codes, catalogue["source"].to_list()))
-indicateur = st.selectbox("Indicateur", codes, format_func=lambda c: f"{libelles[c]} ({c})", key="indicateur")
+indicateur = st.selectbox("Indicateur", codes, format_func=lambda c: f"{noms[c]} ({c})", key="indicateur")
 serie = data.serie(chemin, indicateur, ((territoire_type, territoire_code), ("france", "FR")), version)
 if serie.is_empty():
     st.info("Indicateur non publié pour ce territoire.")
 else:
     st.plotly_chart(
-        charts.series_temporelles(serie, libelles[indicateur], unites[indicateur], sources[indicateur], synthetique),
+        charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
         width="stretch",
     )
     if serie.filter(pl.col("statut") == "secret").height:

@@ -1,0 +1,117 @@
+"""A tiny hand-made publication file and the env var pointing the app at it."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+import streamlit as st
+
+CATALOGUE = [
+    ("ATTR_SD", "Attributions à des ménages sans domicile", "nombre", "A", "Attributions aux ménages sans domicile", "attributions SD", None, "sne", "annuelle", "count"),
+    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "Part des attributions", "attributions SD", "attributions", "sne", "annuelle", "rate"),
+    ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
+    ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
+]
+
+TERRITOIRES = [
+    ("france", "FR", "France", None, None, 1_000_000),
+    ("groupe", "LDA", "Territoires Logement d'abord", None, None, 400_000),
+    ("groupe", "HORS_LDA", "Reste de la France", None, None, 600_000),
+    ("departement", "01", "Ain", None, None, 500_000),
+    ("departement", "02", "Aisne", None, None, 500_000),
+    ("territoire_lda", "LDA-2018-01", "Ville de Test", 2018, "commune", 100_000),
+]
+
+# (indicateur, type, code, libelle, periode, valeur, statut, source)
+VALEURS = {
+    "ATTR_SD": {"FR": (1100, 1234), "LDA": (500, 600), "HORS_LDA": (600, 634), "01": (700, 1226), "02": (400, 8), "LDA-2018-01": (50, 60)},
+    "TX_ATTR_SD": {"FR": (5.5, 6.25), "LDA": (7.0, 8.0), "HORS_LDA": (4.0, 4.5), "01": (6.0, 7.0), "02": (5.0, 5.5), "LDA-2018-01": (9.0, 10.0)},
+    "DEM_URG": {"FR": (20000, 21000), "LDA": (8000, 9000), "HORS_LDA": (12000, 12000), "01": (10000, 11000), "02": (10000, 10000), "LDA-2018-01": (900, 950)},
+    "NDLS_PERS": {"FR": (3000, 3100), "LDA": (2000, 2100), "HORS_LDA": (1000, 1000), "01": (1500, 1600), "02": (1500, 1500), "LDA-2018-01": (300, 310)},
+    "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},
+}
+SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
+
+QUALITE = [
+    ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7),
+    ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3),
+    ("sne", "sne_2024.csv", 500, 500, 0, None, 0),
+]
+
+
+def construire(chemin) -> None:
+    libelles = {t[1]: (t[0], t[2]) for t in TERRITOIRES}
+    with duckdb.connect(str(chemin)) as conn:
+        conn.execute("create schema publication")
+        conn.execute(
+            """create table publication.indicateurs (indicateur varchar, territoire_type varchar,
+            territoire_code varchar, territoire_libelle varchar, periode varchar, valeur double,
+            numerateur double, denominateur double, statut varchar, source varchar,
+            part_non_localisable double)"""
+        )
+        sources = {c[0]: c[7] for c in CATALOGUE}
+        for code, par_territoire in VALEURS.items():
+            for territoire, (v2023, v2024) in par_territoire.items():
+                ttype, libelle = libelles[territoire]
+                for periode, valeur in (("2023", v2023), ("2024", v2024)):
+                    statut = "ok"
+                    if (code, territoire, periode) == SECRET:
+                        statut, valeur = "secret", None
+                    conn.execute(
+                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
+                        [code, ttype, territoire, libelle, periode, valeur, statut, sources[code]],
+                    )
+        conn.execute(
+            """create table publication.territoires (territoire_type varchar, territoire_code varchar,
+            territoire_libelle varchar, ami integer, nature varchar, population bigint)"""
+        )
+        conn.executemany("insert into publication.territoires values (?, ?, ?, ?, ?, ?)", TERRITOIRES)
+        conn.execute(
+            """create table publication.catalogue (code varchar, libelle varchar, unite varchar,
+            section varchar, definition varchar, numerateur varchar, denominateur varchar,
+            source varchar, periodicite varchar, type varchar)"""
+        )
+        conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
+        conn.execute(
+            """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint)"""
+        )
+        conn.executemany("insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?)", QUALITE)
+        conn.execute(
+            """create table publication.qualite_controles (suite varchar, expectation varchar,
+            table_name varchar, success boolean, observed varchar, details varchar, run_at timestamp)"""
+        )
+        conn.execute(
+            """insert into publication.qualite_controles values
+            ('publication_indicateurs', 'expect_column_values_to_not_be_null', 'publication.indicateurs',
+             true, '0 lignes en défaut sur 60', '', timestamp '2025-01-02 03:04:05')"""
+        )
+        conn.execute(
+            """create table publication.series_publiees (serie varchar, territoire_type varchar,
+            territoire_code varchar, periode varchar, valeur double, unite varchar, source varchar, statut varchar)"""
+        )
+        conn.execute(
+            """create table publication.dictionnaire (table_name varchar, column_name varchar,
+            libelle varchar, definition varchar, unite varchar, source varchar)"""
+        )
+        conn.execute("create table publication.a_propos (cle varchar, valeur varchar)")
+        conn.executemany(
+            "insert into publication.a_propos values (?, ?)",
+            [
+                ("donnees", "synthétiques"),
+                ("avertissement", "Données synthétiques de démonstration (test)."),
+                ("seuil_secret_statistique", "11"),
+                ("date_construction", "2025-01-02T03:04:05+00:00"),
+            ],
+        )
+
+
+@pytest.fixture
+def publication(tmp_path, monkeypatch):
+    chemin = tmp_path / "observatoire.duckdb"
+    construire(chemin)
+    monkeypatch.setenv("OBSERVATOIRE_PUBLICATION", str(chemin))
+    st.cache_data.clear()
+    yield chemin
+    st.cache_data.clear()

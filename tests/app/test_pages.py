@@ -1,0 +1,76 @@
+"""One AppTest per page, against the tiny publication file of conftest.py."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import CATALOGUE, SECRET
+
+APP = str(Path(__file__).resolve().parents[2] / "observatory_app" / "app.py")
+
+
+def ouvrir(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texte(at: AppTest) -> str:
+    morceaux = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.warning]
+    return "\n".join(str(m) for m in morceaux)
+
+
+def test_vue_nationale_chiffre_cle_en_francais(publication):
+    at = ouvrir()
+    assert at.title[0].value == "Vue nationale"
+    metriques = {m.label: m for m in at.metric}
+    attr = metriques["Attributions à des ménages sans domicile"]
+    assert attr.value.replace("\u202f", " ").replace("\u00a0", " ") == "1 234"
+    assert "2023" in attr.delta
+    tx = metriques["Part des attributions aux ménages sans domicile (%)"]
+    assert tx.value.replace("\u00a0", " ") in ("6,2 %", "6,3 %")
+    assert "synthétiques" in texte(at)
+
+
+def test_fiche_territoire_secret_affiche_s(publication):
+    at = ouvrir("pages/fiche_territoire.py")
+    options = at.selectbox(key="territoire").options
+    aisne = next(o for o in options if "Aisne" in o)
+    at.selectbox(key="territoire").select_index(options.index(aisne)).run()
+    assert not at.exception
+    tableau = at.dataframe[0].value
+    ligne = tableau[tableau["Code"] == SECRET[0]].iloc[0]
+    assert ligne[SECRET[2]] == "s"
+    assert ligne[SECRET[2]] != "0"
+    assert "secret statistique" in texte(at)
+    assert len(at.get("download_button")) == 2
+
+
+def test_methodologie_liste_le_catalogue(publication):
+    at = ouvrir("pages/methodologie.py")
+    etiquettes = " ".join(e.label for e in at.expander)
+    for code, *_ in CATALOGUE:
+        assert code in etiquettes
+    assert "secret" in texte(at)
+
+
+def test_qualite_montre_la_quarantaine(publication):
+    at = ouvrir("pages/qualite.py")
+    par_source = at.dataframe[0].value
+    siao = par_source[par_source["Source"] == "siao"].iloc[0]
+    assert siao["Lignes en quarantaine"] == "10"
+    assert siao["Lignes lues"].replace("\u202f", " ") == "1 000"
+    regles = at.dataframe[1].value
+    assert set(regles["Règle"]) == {"malformed_row", "invalid_date"}
+    assert any("contrôles sont réussis" in s.value for s in at.success)
+
+
+def test_classement_territoires(publication):
+    at = ouvrir("pages/classement.py")
+    tableau = at.dataframe[0].value
+    assert list(tableau["Territoire"]) == ["Ville de Test"]
+    assert tableau["Valeur"].iloc[0] == pytest.approx(10.0)
