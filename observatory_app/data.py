@@ -224,3 +224,20 @@ def controles(chemin: str, _v: float | None = None) -> pl.DataFrame:
         order by success, suite, expectation
         """,
     )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def series_publiees(chemin: str, serie: str, territoire_type: str, territoire_code: str, _v: float | None = None) -> pl.DataFrame:
+    """A published series (the Baromètre) for one territory, yearly, in the indicators' shape."""
+    return _requete(
+        chemin,
+        """
+        select s.serie, s.territoire_type, s.territoire_code, s.periode, s.valeur, s.unite,
+               s.source, s.statut
+        from publication.series_publiees as s
+        where s.serie = $serie and s.territoire_type = $type and s.territoire_code = $code
+          and length(s.periode) = 4
+        order by s.periode
+        """,
+        {"serie": serie, "type": territoire_type, "code": territoire_code},
+    )

@@ -55,3 +55,33 @@ else:
         width="stretch",
     )
     st.caption("Les années sans valeur (secret ou source absente) sont laissées vides, jamais à zéro.")
+
+st.subheader("L'observatoire et le Baromètre du Logement d'abord")
+barometre = data.series_publiees(chemin, "BAROMETRE_LDA_PERSONNES", "france", "FR", version)
+observatoire = data.serie(chemin, "ATTR_SD_PERS", (("france", "FR"),), version)
+if barometre.is_empty() or observatoire.is_empty():
+    st.info("Série du Baromètre ou indicateur ATTR_SD_PERS non publié pour la France.")
+else:
+    comparaison = pl.concat(
+        [
+            observatoire.select(
+                pl.lit("Observatoire (personnes relogées, ATTR_SD_PERS)").alias("territoire_libelle"),
+                "periode", "valeur", "statut",
+            ),
+            barometre.select(
+                pl.lit("Baromètre du Logement d'abord (publié)").alias("territoire_libelle"),
+                "periode", "valeur", "statut",
+            ),
+        ]
+    )
+    st.plotly_chart(
+        charts.series_temporelles(
+            comparaison,
+            "Personnes sans domicile relogées dans le parc social, France",
+            "personnes",
+            "SNE (observatoire) et Baromètre du Logement d'abord",
+            synthetique,
+        ),
+        width="stretch",
+    )
+    st.caption("Le Baromètre est la série publiée par l'État ; l'observatoire la recalcule à partir des attributions (convention ×2,2 personnes par ménage).")

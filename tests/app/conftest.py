@@ -11,6 +11,7 @@ CATALOGUE = [
     ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "Part des attributions", "attributions SD", "attributions", "sne", "annuelle", "rate"),
     ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
     ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("ATTR_SD_PERS", "Personnes sans domicile relogées (convention ×2,2)", "nombre", "A", "Attributions × 2,2", "personnes", None, "sne", "annuelle", "count"),
     ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
 ]
 
@@ -29,6 +30,7 @@ VALEURS = {
     "TX_ATTR_SD": {"FR": (5.5, 6.25), "LDA": (7.0, 8.0), "HORS_LDA": (4.0, 4.5), "01": (6.0, 7.0), "02": (5.0, 5.5), "LDA-2018-01": (9.0, 10.0)},
     "DEM_URG": {"FR": (20000, 21000), "LDA": (8000, 9000), "HORS_LDA": (12000, 12000), "01": (10000, 11000), "02": (10000, 10000), "LDA-2018-01": (900, 950)},
     "NDLS_PERS": {"FR": (3000, 3100), "LDA": (2000, 2100), "HORS_LDA": (1000, 1000), "01": (1500, 1600), "02": (1500, 1500), "LDA-2018-01": (300, 310)},
+    "ATTR_SD_PERS": {"FR": (2420, 2714.8)},
     "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},
 }
 SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
@@ -90,6 +92,11 @@ def construire(chemin) -> None:
         conn.execute(
             """create table publication.series_publiees (serie varchar, territoire_type varchar,
             territoire_code varchar, periode varchar, valeur double, unite varchar, source varchar, statut varchar)"""
+        )
+        conn.execute(
+            """insert into publication.series_publiees values
+            ('BAROMETRE_LDA_PERSONNES', 'france', 'FR', '2023', 2500, 'personnes', 'Baromètre', 'ok'),
+            ('BAROMETRE_LDA_PERSONNES', 'france', 'FR', '2024', 2600, 'personnes', 'Baromètre', 'ok')"""
         )
         conn.execute(
             """create table publication.dictionnaire (table_name varchar, column_name varchar,

@@ -1,5 +1,6 @@
 """One AppTest per page, against the tiny publication file of conftest.py."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,12 @@ def test_vue_nationale_chiffre_cle_en_francais(publication):
     tx = metriques["Part des attributions aux ménages sans domicile (%)"]
     assert tx.value.replace("\u00a0", " ") in ("6,2 %", "6,3 %")
     assert "synthétiques" in texte(at)
+    graphiques = at.get("plotly_chart")
+    assert len(graphiques) == 2  # LDA vs HORS_LDA, then observatoire vs Baromètre
+    for graphique in graphiques:
+        spec = json.loads(graphique.proto.spec)
+        assert spec["layout"]["separators"] == ", "
+        assert "Données synthétiques de démonstration" in spec["layout"]["title"]["text"]
 
 
 def test_fiche_territoire_secret_affiche_s(publication):
