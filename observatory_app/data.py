@@ -36,7 +36,7 @@ def _requete(chemin: str, sql: str, params: dict | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def a_propos(chemin: str, _v: float | None = None) -> dict[str, str]:
+def a_propos(chemin: str, version: float | None = None) -> dict[str, str]:
     """`publication.a_propos` as a dict (cle → valeur)."""
     df = _requete(chemin, "select cle, valeur from publication.a_propos")
     return dict(zip(df["cle"].to_list(), df["valeur"].to_list()))
@@ -47,7 +47,7 @@ def donnees_synthetiques(infos: dict[str, str]) -> bool:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def catalogue(chemin: str, _v: float | None = None) -> pl.DataFrame:
+def catalogue(chemin: str, version: float | None = None) -> pl.DataFrame:
     """One row per indicator of the catalogue, ordered by section then code."""
     return _requete(
         chemin,
@@ -61,7 +61,7 @@ def catalogue(chemin: str, _v: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def territoires(chemin: str, _v: float | None = None) -> pl.DataFrame:
+def territoires(chemin: str, version: float | None = None) -> pl.DataFrame:
     """Published territories (France, groups, régions, départements, LDA territories)."""
     return _requete(
         chemin,
@@ -74,7 +74,7 @@ def territoires(chemin: str, _v: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def derniere_annee_complete(chemin: str, territoire_code: str = "FR", _v: float | None = None) -> int | None:
+def derniere_annee_complete(chemin: str, territoire_code: str = "FR", version: float | None = None) -> int | None:
     """Latest year where the territory has at least 80 % of its best year's available cells."""
     df = _requete(
         chemin,
@@ -98,7 +98,7 @@ def derniere_annee_complete(chemin: str, territoire_code: str = "FR", _v: float 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def valeurs_annee(
-    chemin: str, territoire_type: str, territoire_code: str, annees: tuple[str, ...], _v: float | None = None
+    chemin: str, territoire_type: str, territoire_code: str, annees: tuple[str, ...], version: float | None = None
 ) -> pl.DataFrame:
     """Every indicator of one territory for the given years, with its catalogue label and unit."""
     return _requete(
@@ -118,7 +118,7 @@ def valeurs_annee(
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def serie(
-    chemin: str, indicateur: str, territoires_codes: tuple[tuple[str, str], ...], _v: float | None = None
+    chemin: str, indicateur: str, territoires_codes: tuple[tuple[str, str], ...], version: float | None = None
 ) -> pl.DataFrame:
     """Yearly series of one indicator for several (type, code) territories."""
     cles = [f"{t}|{c}" for t, c in territoires_codes]
@@ -137,7 +137,7 @@ def serie(
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, _v: float | None = None) -> pl.DataFrame:
+def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
     """All published rows of one territory (for the download buttons)."""
     return _requete(
         chemin,
@@ -155,7 +155,7 @@ def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, 
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def classement(chemin: str, indicateur: str, annee: str, _v: float | None = None) -> pl.DataFrame:
+def classement(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
     """Every Logement d'abord territory's value of one indicator for one year and the year before."""
     return _requete(
         chemin,
@@ -177,7 +177,7 @@ def classement(chemin: str, indicateur: str, annee: str, _v: float | None = None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def qualite_par_source(chemin: str, _v: float | None = None) -> pl.DataFrame:
+def qualite_par_source(chemin: str, version: float | None = None) -> pl.DataFrame:
     """Rows read / accepted / quarantined per source (each file counted once)."""
     return _requete(
         chemin,
@@ -199,7 +199,7 @@ def qualite_par_source(chemin: str, _v: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def qualite_par_regle(chemin: str, _v: float | None = None) -> pl.DataFrame:
+def qualite_par_regle(chemin: str, version: float | None = None) -> pl.DataFrame:
     """Quarantined rows per source and rule."""
     return _requete(
         chemin,
@@ -214,7 +214,7 @@ def qualite_par_regle(chemin: str, _v: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def controles(chemin: str, _v: float | None = None) -> pl.DataFrame:
+def controles(chemin: str, version: float | None = None) -> pl.DataFrame:
     """Results of the expectation suites on the published tables."""
     return _requete(
         chemin,
@@ -227,7 +227,7 @@ def controles(chemin: str, _v: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def series_publiees(chemin: str, serie: str, territoire_type: str, territoire_code: str, _v: float | None = None) -> pl.DataFrame:
+def series_publiees(chemin: str, serie: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
     """A published series (the Baromètre) for one territory, yearly, in the indicators' shape."""
     return _requete(
         chemin,

@@ -1,0 +1,35 @@
+import duckdb
+
+from observatory_app import data
+
+
+def test_derniere_annee_complete_ignore_une_annee_partielle(publication):
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute(
+            """insert into publication.indicateurs
+            select indicateur, territoire_type, territoire_code, territoire_libelle, '2025',
+                   null, null, null, 'absent', source, null
+            from publication.indicateurs where periode = '2024'"""
+        )
+        conn.execute(
+            "update publication.indicateurs set valeur = 1, statut = 'ok' "
+            "where periode = '2025' and indicateur = 'DEM_URG'"
+        )
+    chemin = data.chemin_publication()
+    assert chemin == str(publication)
+    assert data.derniere_annee_complete(chemin, "FR", data.version(chemin)) == 2024
+
+
+def test_une_nouvelle_version_du_fichier_est_relue(publication):
+    chemin = data.chemin_publication()
+    assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute("update publication.a_propos set valeur = 'réelles' where cle = 'donnees'")
+    assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"  # same version: cached
+    assert data.a_propos(chemin, 2.0)["donnees"] == "réelles"
+
+
+def test_qualite_compte_chaque_fichier_une_fois(publication):
+    chemin = data.chemin_publication()
+    siao = data.qualite_par_source(chemin).filter(source="siao").row(0, named=True)
+    assert (siao["fichiers"], siao["rows_read"], siao["rows_quarantined"]) == (1, 1000, 10)
