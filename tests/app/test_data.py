@@ -33,3 +33,20 @@ def test_qualite_compte_chaque_fichier_une_fois(publication):
     chemin = data.chemin_publication()
     siao = data.qualite_par_source(chemin).filter(source="siao").row(0, named=True)
     assert (siao["fichiers"], siao["rows_read"], siao["rows_quarantined"]) == (1, 1000, 10)
+
+
+def test_telechargement_csv_secret_vide_jamais_zero(publication):
+    from observatory_app import export
+
+    chemin = data.chemin_publication()
+    contenu = export.csv_excel(data.donnees_territoire(chemin, "departement", "02")).decode("utf-8-sig")
+    entete, *lignes = contenu.splitlines()
+    colonnes = entete.split(";")
+    secret = [
+        dict(zip(colonnes, ligne.split(";")))
+        for ligne in lignes
+        if ligne.startswith("ATTR_SD;") and ";2024;" in ligne
+    ]
+    assert len(secret) == 1
+    assert secret[0]["statut"] == "secret" and secret[0]["valeur"] == ""
+    assert any(",5;" in ligne for ligne in lignes)  # 5.5 % written with a decimal comma
