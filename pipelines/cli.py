@@ -149,6 +149,23 @@ def run(landing: Path | None, warehouse: Path | None, publication: Path | None) 
     _run_pipeline(settings)
 
 
+@main.command(help="Démarre l'observatoire (Streamlit) sur le fichier de publication, en lecture seule.")
+@click.option("--port", default=8501, show_default=True, type=int)
+@click.option("--publication", type=click.Path(path_type=Path), default=None)
+def app(port: int, publication: Path | None) -> None:
+    settings = Settings.from_env(publication=publication)
+    if not settings.publication.exists():
+        raise click.ClickException(
+            f"fichier de publication introuvable : {settings.publication} (lancer d'abord `observatoire demo` "
+            "ou `observatoire run`)"
+        )
+    env = dict(os.environ, OBSERVATOIRE_PUBLICATION=str(settings.publication))
+    cmd = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "observatory_app" / "app.py"),
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    click.echo(f"Observatoire : http://localhost:{port} (fichier {settings.publication})")
+    raise SystemExit(subprocess.call(cmd, cwd=PROJECT_ROOT, env=env))
+
+
 @main.command(help="Démarre l'interface Dagster sur workspace.yaml.")
 @click.option("--port", default=3000, show_default=True, type=int)
 def ui(port: int) -> None:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pipelines.cli import main
 from pipelines.config import PROJECT_ROOT
 
-COMMANDS = {"demo", "run", "ui", "check", "simulate"}
+COMMANDS = {"demo", "run", "app", "ui", "check", "simulate"}
 
 
 def test_every_command_is_present():
@@ -70,3 +70,9 @@ def test_check_reports_problems_with_line_and_column(tmp_path: Path):
     result = CliRunner().invoke(main, ["check", str(clean)])
     assert result.exit_code == 0, result.output
     assert "MEN1" not in result.output
+
+
+def test_app_refuses_without_a_publication_file(tmp_path: Path):
+    result = CliRunner().invoke(main, ["app", "--publication", str(tmp_path / "absent.duckdb")])
+    assert result.exit_code != 0
+    assert "fichier de publication introuvable" in result.output
