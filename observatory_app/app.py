@@ -25,6 +25,10 @@ navigation = st.navigation(
             st.Page(PAGES / "vue_nationale.py", title="Vue nationale", icon="🇫🇷", default=True),
             st.Page(PAGES / "fiche_territoire.py", title="Fiche territoire", icon="📍"),
             st.Page(PAGES / "classement.py", title="Classement des territoires", icon="📊"),
+            st.Page(PAGES / "ndls.py", title="Nuits de la Solidarité", icon="🌙"),
+        ],
+        "Données": [
+            st.Page(PAGES / "depot.py", title="Déposer un export", icon="📤"),
         ],
         "À propos": [
             st.Page(PAGES / "methodologie.py", title="Méthodologie", icon="📖"),

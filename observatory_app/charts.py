@@ -93,3 +93,29 @@ def classement_barres(
         margin={"t": 90},
     )
     return fig
+
+
+def ndls_editions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Figure:
+    """Bars per edition of one territory: people counted (NDLS_PERS) and, of whom, in the street
+    (NDLS_PERS_RUE). `df` is long (indicateur, periode, valeur, statut); secret/absent are gaps."""
+    fig = go.Figure()
+    noms = {"NDLS_PERS": "Personnes sans abri décomptées", "NDLS_PERS_RUE": "… dont dans la rue"}
+    editions = sorted(df.filter(pl.col("statut") != "absent")["periode"].unique().to_list())
+    for code, nom in noms.items():
+        sous = df.filter(pl.col("indicateur") == code)
+        cellules = {p: (v, s) for p, v, s in sous.select("periode", "valeur", "statut").iter_rows()}
+        valeurs = [cellules.get(p, (None, "absent")) for p in editions]
+        fig.add_trace(
+            go.Bar(
+                x=editions,
+                y=[v if s == "ok" else None for v, s in valeurs],
+                name=nom,
+                customdata=[s for _, s in valeurs],
+                hovertemplate="%{y:,.0f} (%{customdata})<extra>" + nom + "</extra>",
+            )
+        )
+    comptes = df.filter(pl.col("indicateur").is_in(list(noms)))
+    titre = f"Nuits de la Solidarité : personnes décomptées par édition — {territoire}"
+    fig = _mise_en_page(fig, titre, note("ndls", _periode(comptes) if comptes.height else "—", synthetique), "personnes")
+    fig.update_layout(barmode="group", xaxis={"type": "category", "title": "Édition"}, hovermode="x unified")
+    return fig

@@ -241,3 +241,29 @@ def series_publiees(chemin: str, serie: str, territoire_type: str, territoire_co
         """,
         {"serie": serie, "type": territoire_type, "code": territoire_code},
     )
+
+
+NDLS = ("NDLS_PERS", "NDLS_PERS_RUE", "NDLS_EVOL_PC", "NDLS_TAUX")
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def ndls(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Nuits de la Solidarité cells (NDLS_*) of every territory having at least one published or
+    secret cell; one row per indicator, territory and yearly edition."""
+    return _requete(
+        chemin,
+        """
+        with couverts as (
+            select distinct territoire_type, territoire_code
+            from publication.indicateurs
+            where list_contains($codes, indicateur) and statut <> 'absent'
+        )
+        select i.territoire_type, i.territoire_code, i.territoire_libelle, i.periode, i.indicateur,
+               i.valeur, i.statut, i.source
+        from publication.indicateurs as i
+        join couverts using (territoire_type, territoire_code)
+        where list_contains($codes, i.indicateur) and length(i.periode) = 4
+        order by i.territoire_type, i.territoire_code, i.periode, i.indicateur
+        """,
+        {"codes": list(NDLS)},
+    )

@@ -11,6 +11,9 @@ CATALOGUE = [
     ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "Part des attributions", "attributions SD", "attributions", "sne", "annuelle", "rate"),
     ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
     ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("NDLS_PERS_RUE", "… dont dans la rue", "nombre", "D", "Personnes décomptées dans la rue", "personnes", None, "ndls", "annuelle", "count"),
+    ("NDLS_EVOL_PC", "Évolution à périmètre constant (%)", "%", "D", "Évolution sur les secteurs couverts deux ans de suite", "personnes", "personnes", "ndls", "annuelle", "rate"),
+    ("NDLS_TAUX", "Personnes sans abri décomptées pour 10 000 habitants", "pour 10 000 habitants", "D", "Taux", "personnes", "population", "ndls", "annuelle", "rate"),
     ("ATTR_SD_PERS", "Personnes sans domicile relogées (convention ×2,2)", "nombre", "A", "Attributions × 2,2", "personnes", None, "sne", "annuelle", "count"),
     ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
 ]
@@ -30,10 +33,14 @@ VALEURS = {
     "TX_ATTR_SD": {"FR": (5.5, 6.25), "LDA": (7.0, 8.0), "HORS_LDA": (4.0, 4.5), "01": (6.0, 7.0), "02": (5.0, 5.5), "LDA-2018-01": (9.0, 10.0)},
     "DEM_URG": {"FR": (20000, 21000), "LDA": (8000, 9000), "HORS_LDA": (12000, 12000), "01": (10000, 11000), "02": (10000, 10000), "LDA-2018-01": (900, 950)},
     "NDLS_PERS": {"FR": (3000, 3100), "LDA": (2000, 2100), "HORS_LDA": (1000, 1000), "01": (1500, 1600), "02": (1500, 1500), "LDA-2018-01": (300, 310)},
+    "NDLS_PERS_RUE": {"LDA-2018-01": (120, 7)},
+    "NDLS_EVOL_PC": {"LDA-2018-01": (4.2, -1.5)},
+    "NDLS_TAUX": {"LDA-2018-01": (30.0, 31.0)},
     "ATTR_SD_PERS": {"FR": (2420, 2714.8)},
     "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},
 }
 SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
+SECRET_NDLS = ("NDLS_PERS_RUE", "LDA-2018-01", "2024")  # 7 people in the street: secret too
 
 QUALITE = [
     ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7),
@@ -58,7 +65,7 @@ def construire(chemin) -> None:
                 ttype, libelle = libelles[territoire]
                 for periode, valeur in (("2023", v2023), ("2024", v2024)):
                     statut = "ok"
-                    if (code, territoire, periode) == SECRET:
+                    if (code, territoire, periode) in (SECRET, SECRET_NDLS):
                         statut, valeur = "secret", None
                     conn.execute(
                         "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",

@@ -81,3 +81,38 @@ def test_classement_territoires(publication):
     tableau = at.dataframe[0].value
     assert list(tableau["Territoire"]) == ["Ville de Test"]
     assert tableau["Valeur"].iloc[0] == pytest.approx(10.0)
+
+
+def test_ndls_totaux_par_edition(publication):
+    at = ouvrir("pages/ndls.py")
+    assert at.title[0].value == "Nuits de la Solidarité"
+    assert at.selectbox(key="territoire").value == "territoire_lda|LDA-2018-01"  # Ville de Test first
+    tableau = at.dataframe[0].value
+    assert list(tableau["Édition"]) == ["2024", "2023"]
+    derniere = tableau.iloc[0]
+    assert derniere["Personnes sans abri décomptées"] == "310"
+    assert derniere["dont dans la rue"] == "s"  # 7 people: secret, never 0
+    assert derniere["Évolution à périmètre constant"].replace("\u00a0", " ") == "-1,5 %"
+    assert derniere["Pour 10 000 habitants"] == "31,0"
+    assert tableau.iloc[1]["dont dans la rue"] == "120"
+    assert any("jamais comparés" in i.value for i in at.info)
+    options = at.selectbox(key="territoire").options
+    ain = next(o for o in options if "Ain" in o)
+    at.selectbox(key="territoire").select_index(options.index(ain)).run()
+    assert not at.exception
+    ligne = at.dataframe[0].value.iloc[0]
+    assert ligne["Personnes sans abri décomptées"].replace("\u202f", " ") == "1 600"
+    assert ligne["dont dans la rue"] == "—"  # not published for this territory
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert graphique["layout"]["separators"] == ", "
+    assert graphique["layout"]["xaxis"]["type"] == "category"
+    assert "Nuits de la Solidarité" in graphique["layout"]["title"]["text"]
+    assert "Données synthétiques de démonstration" in graphique["layout"]["title"]["text"]
+
+
+def test_depot_page_sans_fichier(publication):
+    at = ouvrir("pages/depot.py")
+    assert at.title[0].value == "Déposer un export"
+    assert "200 Mo" in texte(at)
+    assert len(at.get("file_uploader")) == 1
+    assert not at.button  # nothing to deposit before a file is checked

@@ -1,0 +1,121 @@
+"""Upload of a source export: checks and copy into the landing folder (pure, no Streamlit).
+
+The bytes are checked with the very code of ingestion (`assets.ingest.report.check_file`): they
+are written to a temporary file carrying the uploaded name (the name gives the source), checked,
+and only a clean file (exit code 0) may be copied to `<landing>/<source>/<name>`. Nothing is
+ever written elsewhere: names with a path separator or `..` are refused, and the resolved target
+must lie inside the landing folder.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+TAILLE_MAX_MO = 200
+TAILLE_MAX = TAILLE_MAX_MO * 1024 * 1024  # octets
+
+_LIGNE_PROBLEME = re.compile(r"^ligne (?P<ligne>\d+)(?:, colonne « (?P<colonne>.*?) »)? : \[(?P<regle>[^\]]+)\] (?P<message>.*)$")
+
+
+class DepotRefuse(ValueError):
+    """A refused upload; the message is French and meant for the user."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    nom: str
+    code: int  # 0 propre, 1 problèmes, 2 illisible (codes de `observatoire check`)
+    rapport: str
+
+    @property
+    def propre(self) -> bool:
+        return self.code == 0
+
+    @property
+    def problemes(self) -> list[dict[str, str | int | None]]:
+        """The « ligne N, colonne « X » : [règle] message » lines of the report, parsed."""
+        sortie = []
+        for ligne in self.rapport.splitlines():
+            m = _LIGNE_PROBLEME.match(ligne)
+            if m:
+                sortie.append(
+                    {"ligne": int(m["ligne"]), "colonne": m["colonne"], "regle": m["regle"], "message": m["message"]}
+                )
+        return sortie
+
+
+def verifier_nom(nom: str) -> str:
+    """The bare file name if acceptable (CSV, no path); raises `DepotRefuse` otherwise."""
+    if not nom or nom != nom.strip():
+        raise DepotRefuse("Nom de fichier vide ou entouré d'espaces.")
+    if "/" in nom or "\\" in nom or ".." in nom or "\x00" in nom or nom.startswith("."):
+        raise DepotRefuse(f"Nom de fichier refusé « {nom} » : il ne doit contenir ni chemin ni « .. ».")
+    if not nom.lower().endswith(".csv"):
+        raise DepotRefuse(f"Fichier refusé « {nom} » : seuls les fichiers CSV (.csv) sont acceptés.")
+    return nom
+
+
+def verifier_taille(taille: int) -> None:
+    if taille > TAILLE_MAX:
+        raise DepotRefuse(
+            f"Fichier trop volumineux ({taille / (1024 * 1024):.1f} Mo) : la limite est de {TAILLE_MAX_MO} Mo.".replace(".", ",", 1)
+        )
+
+
+def source_du_nom(nom: str) -> str:
+    """Source inferred from the name, as ingestion does; `DepotRefuse` if the name is unknown."""
+    from assets.ingest.errors import IngestError
+    from assets.ingest.validate import parse_file_name
+
+    try:
+        return parse_file_name(nom).source
+    except IngestError as exc:
+        raise DepotRefuse(str(exc)) from exc
+
+
+def verifier(nom: str, contenu: bytes) -> Verification:
+    """Name, size, then the ingestion check on the bytes (written to a temporary file of that name)."""
+    from assets.ingest.report import check_file
+
+    nom = verifier_nom(nom)
+    verifier_taille(len(contenu))
+    with tempfile.TemporaryDirectory(prefix="depot_") as dossier:
+        chemin = Path(dossier) / nom
+        chemin.write_bytes(contenu)
+        code, rapport = check_file(chemin, source=None)
+    return Verification(nom=nom, code=code, rapport=rapport)
+
+
+def cible(nom: str, landing: Path | str) -> Path:
+    """`<landing>/<source>/<name>`, resolved and checked to lie inside the landing folder."""
+    nom = verifier_nom(nom)
+    source = source_du_nom(nom)
+    racine = Path(landing).resolve()
+    chemin = (racine / source / nom).resolve()
+    if not chemin.is_relative_to(racine) or chemin.parent != (racine / source).resolve():
+        raise DepotRefuse(f"Destination refusée : « {nom} » sortirait du dossier de dépôt.")
+    return chemin
+
+
+def deposer(nom: str, contenu: bytes, landing: Path | str) -> Path:
+    """Re-checks the bytes and copies a clean file into the landing folder; returns its path."""
+    verification = verifier(nom, contenu)
+    if not verification.propre:
+        raise DepotRefuse("Le fichier n'est pas conforme : corrigez les problèmes signalés avant de le déposer.")
+    chemin = cible(nom, landing)
+    chemin.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=chemin.parent, prefix=".depot_", delete=False) as tmp:
+        tmp.write(contenu)
+        provisoire = Path(tmp.name)
+    shutil.move(str(provisoire), str(chemin))  # same folder: atomic rename
+    return chemin
+
+
+def landing() -> Path:
+    from pipelines.config import Settings
+
+    return Settings.from_env().landing
