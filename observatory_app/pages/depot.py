@@ -12,8 +12,9 @@ st.write(
     "le dossier de dépôt, d'où le pipeline le reprendra."
 )
 st.caption(
-    f"Noms attendus : siao_<département>_<AAAA-MM>.csv, sne_attributions_<AAAA>.csv, sne_demandes_<AAAA>.csv, "
-    f"ndls_<commune>_<AAAA>.csv, offre_<AAAA>.csv. Taille maximale : {depot.TAILLE_MAX_MO} Mo."
+    "Noms attendus : `siao_<département>_<AAAA-MM>.csv`, `sne_attributions_<AAAA>.csv`, "
+    "`sne_demandes_<AAAA>.csv`, `ndls_<commune>_<AAAA>.csv`, `offre_<AAAA>.csv`. "
+    f"Taille maximale : {depot.TAILLE_MAX_MO} Mo."
 )
 
 fichier = st.file_uploader("Export CSV", type=["csv"], accept_multiple_files=False, key="export")
