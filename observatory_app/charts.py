@@ -115,7 +115,7 @@ def ndls_editions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Fi
             )
         )
     comptes = df.filter(pl.col("indicateur").is_in(list(noms)))
-    titre = f"Nuits de la Solidarité : personnes décomptées par édition — {territoire}"
+    titre = f"Personnes sans abri décomptées par édition — {territoire}"
     fig = _mise_en_page(fig, titre, note("ndls", _periode(comptes) if comptes.height else "—", synthetique), "personnes")
     fig.update_layout(barmode="group", xaxis={"type": "category", "title": "Édition"}, hovermode="x unified")
     return fig

@@ -107,6 +107,11 @@ def deposer(nom: str, contenu: bytes, landing: Path | str) -> Path:
     if not verification.propre:
         raise DepotRefuse("Le fichier n'est pas conforme : corrigez les problèmes signalés avant de le déposer.")
     chemin = cible(nom, landing)
+    if chemin.exists():
+        raise DepotRefuse(
+            f"Un fichier « {nom} » est déjà dans le dossier de dépôt : il n'est pas remplacé "
+            "(renommez l'export ou demandez à l'équipe de données de retirer l'ancien)."
+        )
     chemin.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=chemin.parent, prefix=".depot_", delete=False) as tmp:
         tmp.write(contenu)

@@ -128,10 +128,28 @@ def test_toutes_les_pages_dans_chromium(serveur):
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(fichier))
             page.get_by_text("problème(s) trouvé(s)").first.wait_for(timeout=20_000)
             page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
-            assert "ligne 3, colonne « Date de la demande »" in page.locator('[data-testid="stMain"]').inner_text()
+            # the full report (expanded when there are problems) lists the line and the column
+            page.get_by_text("ligne 3, colonne « Date de la demande »").first.wait_for(timeout=20_000)
             assert page.get_by_role("button", name="Déposer dans le dossier de dépôt").count() == 0
             page.screenshot(path=str(ARTEFACTS / "page_depot_problemes.png"), full_page=True)
             assert not (tmp_path / "landing").exists()
+
+            # A clean file: the button copies it into <landing>/siao/ and nowhere else.
+            propre = tmp_path / "propre" / "siao_75_2023-05.csv"
+            propre.parent.mkdir()
+            propre.write_text(csv_text(SIAO_HEADER, [SIAO_ROW]))
+            page.goto(f"{url}/depot", wait_until="domcontentloaded")
+            _attendre_rendu(page, "Déposer un export")
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(propre))
+            bouton = page.get_by_role("button", name="Déposer dans le dossier de dépôt")
+            bouton.wait_for(timeout=20_000)
+            bouton.click()
+            page.get_by_text("Fichier déposé").first.wait_for(timeout=20_000)
+            _verifier_sans_erreur(page, "Déposer un export (fichier propre)")
+            page.screenshot(path=str(ARTEFACTS / "page_depot_depose.png"), full_page=True)
+            deposes = sorted(f.relative_to(tmp_path / "landing").as_posix() for f in (tmp_path / "landing").rglob("*") if f.is_file())
+            assert deposes == ["siao/siao_75_2023-05.csv"]
+            assert (tmp_path / "landing" / "siao" / "siao_75_2023-05.csv").read_bytes() == propre.read_bytes()
         finally:
             navigateur.close()
     (ARTEFACTS / "render_times.json").write_text(json.dumps(temps, ensure_ascii=False, indent=2))

@@ -42,6 +42,9 @@ def test_fichier_propre_copie_dans_le_sous_dossier_de_la_source(tmp_path):
     assert chemin == (landing / "siao" / NOM).resolve()
     assert chemin.read_bytes() == contenu
     assert _fichiers(tmp_path) == [f"landing/siao/{NOM}"]  # nothing else written anywhere under tmp_path
+    with pytest.raises(depot.DepotRefuse, match="déjà"):  # never overwritten
+        depot.deposer(NOM, _octets([SIAO_ROW]), landing)
+    assert chemin.read_bytes() == contenu
 
 
 @pytest.mark.parametrize("nom", ["../siao_75_2023-04.csv", "siao/../../x.csv", "a/siao_75_2023-04.csv", "..\\siao_75_2023-04.csv", ".."])
