@@ -21,9 +21,11 @@ fichier = st.file_uploader("Export CSV", type=["csv"], accept_multiple_files=Fal
 if fichier is None:
     st.stop()
 
+verifier = st.cache_data(max_entries=2, show_spinner="Vérification du fichier…")(depot.verifier)  # not redone on each click
+
 contenu = fichier.getvalue()
 try:
-    verification = depot.verifier(fichier.name, contenu)
+    verification = verifier(fichier.name, contenu)
 except depot.DepotRefuse as exc:
     st.error(str(exc))
     st.stop()
