@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import polars as pl
+from plotly.subplots import make_subplots
+
+from observatory_app import format as fr
 
 MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
 SOURCES = {
@@ -118,4 +121,94 @@ def ndls_editions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Fi
     titre = f"Personnes sans abri décomptées par édition — {territoire}"
     fig = _mise_en_page(fig, titre, note("ndls", _periode(comptes) if comptes.height else "—", synthetique), "personnes")
     fig.update_layout(barmode="group", xaxis={"type": "category", "title": "Édition"}, hovermode="x unified")
+    return fig
+
+
+COULEUR_SECRET = "#8c8c8c"  # gris : secret statistique
+COULEUR_ABSENT = "#e6e6e6"  # gris clair : aucune source
+NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
+
+
+def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom: str) -> go.Choropleth | None:
+    """One choropleth layer of the départements of `df` having `statut` (ok / secret / absent)."""
+    sous = df.filter(pl.col("statut") == statut) if statut != "absent" else df.filter(~pl.col("statut").is_in(["ok", "secret"]))
+    if sous.is_empty():
+        return None
+    codes = sous["territoire_code"].to_list()
+    libelles = sous["territoire_libelle"].to_list()
+    valeurs = sous["valeur"].to_list()
+    if statut == "ok":
+        textes = [fr.valeur(v, "ok", unite) for v in valeurs]
+    elif statut == "secret":
+        textes = [f"{fr.SECRET} (secret statistique)"] * len(codes)
+    else:
+        textes = [fr.ABSENT] * len(codes)
+    voulus = set(codes)
+    commun = {
+        # only this layer's shapes: the page sends each outline once, not once per layer
+        "geojson": {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["properties"]["code"] in voulus]},
+        "featureidkey": "properties.code",
+        "locations": codes,
+        "text": [f"{l} ({c})<br>{t}" for c, l, t in zip(codes, libelles, textes)],
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"line": {"color": "white", "width": 0.5}},
+        "name": nom,
+    }
+    if statut == "ok":
+        return go.Choropleth(z=valeurs, coloraxis="coloraxis", **commun)
+    couleur = COULEUR_SECRET if statut == "secret" else COULEUR_ABSENT
+    return go.Choropleth(
+        z=[1] * len(codes), colorscale=[[0, couleur], [1, couleur]], showscale=False, **commun
+    )
+
+
+def carte_departements(
+    df: pl.DataFrame,
+    geo_metropole: dict,
+    geo_outre_mer: dict[str, dict],
+    titre: str,
+    unite: str | None,
+    source: str | None,
+    annee: str,
+    synthetique: bool,
+) -> go.Figure:
+    """Choropleth of one indicator by département: metropolitan France on top, then one small map
+    per overseas département (`geo_outre_mer`: code → GeoJSON) in a row underneath.
+
+    `df`: territoire_code, territoire_libelle, valeur, statut. Secret cells are grey (hover
+    « s (secret statistique) », no value), absent ones light grey (« — »); never 0."""
+    outre_mer = [c for c in NOMS_OUTRE_MER if c in geo_outre_mer]
+    n = max(len(outre_mer), 1)
+    specs = [[{"type": "choropleth", "colspan": n}] + [None] * (n - 1)]
+    titres = [""]
+    if outre_mer:
+        specs.append([{"type": "choropleth"}] * n)
+        titres += [NOMS_OUTRE_MER[c] for c in outre_mer]
+    fig = make_subplots(
+        rows=len(specs), cols=n, specs=specs, row_heights=[0.8, 0.2][: len(specs)],
+        subplot_titles=titres, vertical_spacing=0.04, horizontal_spacing=0.01,
+    )
+    metro = df.filter(~pl.col("territoire_code").is_in(outre_mer))
+    emplacements = [(geo_metropole, metro, 1, 1)] + [
+        (geo_outre_mer[c], df.filter(pl.col("territoire_code") == c), 2, i + 1) for i, c in enumerate(outre_mer)
+    ]
+    for geojson, sous, ligne, colonne in emplacements:
+        for statut, nom in (("ok", "Valeur publiée"), ("secret", "Secret statistique"), ("absent", "Non disponible")):
+            couche = _couche(geojson, sous, unite, statut, nom)
+            if couche is not None:
+                fig.add_trace(couche, row=ligne, col=colonne)
+    fig.update_geos(fitbounds="locations", visible=False)
+    ok = df.filter(pl.col("statut") == "ok")["valeur"].drop_nulls()
+    fig.update_layout(
+        title={"text": f"{titre}, {annee}<br><sup>{note(source, annee, synthetique)}</sup>"},
+        separators=", ",
+        coloraxis={
+            "colorscale": "Blues",
+            "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75, "y": 0.6},
+            **({"cmin": ok.min(), "cmax": ok.max()} if ok.len() else {}),
+        },
+        height=720,
+        margin={"t": 90, "l": 10, "r": 10, "b": 10},
+        showlegend=False,
+    )
     return fig

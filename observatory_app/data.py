@@ -9,13 +9,15 @@ cache entry.
 
 from __future__ import annotations
 
+import functools
+import json
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import streamlit as st
 
-from pipelines.config import Settings
+from pipelines.config import REFERENCE_DIR, Settings
 
 TTL = 600  # secondes
 
@@ -267,3 +269,60 @@ def ndls(chemin: str, version: float | None = None) -> pl.DataFrame:
         """,
         {"codes": list(NDLS)},
     )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def annees(chemin: str, version: float | None = None) -> list[str]:
+    """Every published year (yearly periods only), most recent first."""
+    df = _requete(
+        chemin,
+        """
+        select distinct periode from publication.indicateurs
+        where length(periode) = 4 and statut <> 'absent'
+        order by periode desc
+        """,
+    )
+    return df["periode"].to_list()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def valeurs_departements(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
+    """One row per published département: its value of one indicator for one year.
+
+    Départements without a cell get `statut = 'absent'` (never 0)."""
+    return _requete(
+        chemin,
+        """
+        select t.territoire_code, t.territoire_libelle, i.valeur,
+               coalesce(i.statut, 'absent') as statut, i.source
+        from publication.territoires as t
+        left join publication.indicateurs as i
+          on i.territoire_type = t.territoire_type and i.territoire_code = t.territoire_code
+         and i.indicateur = $indicateur and i.periode = $annee
+        where t.territoire_type = 'departement'
+        order by t.territoire_code
+        """,
+        {"indicateur": indicateur, "annee": annee},
+    )
+
+
+OUTRE_MER = ("971", "972", "973", "974", "976")
+
+
+@functools.lru_cache(maxsize=1)
+def geo_departements() -> tuple[dict, dict[str, dict]]:
+    """Static reference GeoJSON, read once: (metropolitan départements, {overseas code: GeoJSON})."""
+    dossier = REFERENCE_DIR / "geo"
+
+    def lire(nom: str) -> dict:
+        # coordinates rounded to 4 decimals (~10 m): the same map, a page several times lighter
+        return json.loads((dossier / nom).read_text(encoding="utf-8"), parse_float=lambda x: round(float(x), 4))
+
+    metropole = lire("departements-version-simplifiee.geojson")
+    complet = lire("departements-avec-outre-mer.geojson")
+    outre_mer = {
+        f["properties"]["code"]: {"type": "FeatureCollection", "features": [f]}
+        for f in complet["features"]
+        if f["properties"]["code"] in OUTRE_MER
+    }
+    return metropole, outre_mer

@@ -56,6 +56,40 @@ else:
     )
     st.caption("Les années sans valeur (secret ou source absente) sont laissées vides, jamais à zéro.")
 
+st.subheader("Carte des départements")
+codes = catalogue["code"].to_list()
+col_indicateur, col_annee = st.columns([3, 1])
+libelles_catalogue = dict(zip(codes, catalogue["libelle"].to_list()))
+indicateur = col_indicateur.selectbox(
+    "Indicateur",
+    codes,
+    index=codes.index("TX_ATTR_SD") if "TX_ATTR_SD" in codes else 0,
+    format_func=lambda c: f"{libelles_catalogue.get(c) or c} ({c})",
+    key="carte_indicateur",
+)
+annees = data.annees(chemin, version)
+annee_carte = col_annee.selectbox(
+    "Année", annees, index=annees.index(str(annee)) if str(annee) in annees else 0, key="carte_annee"
+)
+departements = data.valeurs_departements(chemin, indicateur, annee_carte, version)
+if departements.is_empty():
+    st.info("Aucun département publié.")
+else:
+    ligne_cat = catalogue.filter(pl.col("code") == indicateur).row(0, named=True)
+    geo_metropole, geo_outre_mer = data.geo_departements()
+    st.plotly_chart(
+        charts.carte_departements(
+            departements, geo_metropole, geo_outre_mer, ligne_cat["libelle"] or indicateur,
+            ligne_cat["unite"], ligne_cat["source"], annee_carte, synthetique,
+        ),
+        width="stretch",
+        key="carte_departements",
+    )
+    st.caption(
+        "Départements d'outre-mer sous la carte. Gris : « s », secret statistique (jamais 0) ; "
+        "gris clair : « — », aucune source pour ce département et cette année."
+    )
+
 st.subheader("L'observatoire et le Baromètre du Logement d'abord")
 barometre = data.series_publiees(chemin, "BAROMETRE_LDA_PERSONNES", "france", "FR", version)
 observatoire = data.serie(chemin, "ATTR_SD_PERS", (("france", "FR"),), version)

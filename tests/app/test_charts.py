@@ -34,3 +34,54 @@ def test_classement_barres():
     assert fig.layout.separators == ", "
     assert "Données synthétiques de démonstration" in fig.layout.title.text
     assert list(fig.data[0].y) == ["A"]
+
+
+DEPARTEMENTS = pl.DataFrame(
+    {
+        "territoire_code": ["01", "02", "03", "971", "974"],
+        "territoire_libelle": ["Ain", "Aisne", "Allier", "Guadeloupe", "La Réunion"],
+        "valeur": [1234.5, None, None, 12.0, None],
+        "statut": ["ok", "secret", "absent", "ok", "secret"],
+    }
+)
+
+
+def _geo(*codes):
+    carre = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"code": c}, "geometry": {"type": "Polygon", "coordinates": carre}}
+            for c in codes
+        ],
+    }
+
+
+def test_carte_departements_secret_en_gris_et_outre_mer():
+    geo_om = {c: _geo(c) for c in ("971", "972", "973", "974", "976")}
+    fig = charts.carte_departements(
+        DEPARTEMENTS, _geo("01", "02", "03", "04"), geo_om, "Attributions", "nombre", "sne", "2024", synthetique=True
+    )
+    assert fig.layout.separators == ", "
+    assert "Données synthétiques de démonstration" in fig.layout.title.text
+    assert "2024" in fig.layout.title.text
+    # one location per département given, each drawn once
+    lieux = [l for t in fig.data for l in t.locations]
+    assert sorted(lieux) == sorted(DEPARTEMENTS["territoire_code"].to_list())
+    par_code = {l: t for t in fig.data for l in t.locations}
+    # published: coloured by value, French number in the hover
+    assert par_code["01"].coloraxis == "coloraxis"
+    assert par_code["01"].text[0].replace("\u202f", " ") == "Ain (01)<br>1 234"
+    # secret: no value, secret grey, « s (secret statistique) »
+    for code in ("02", "974"):
+        trace = par_code[code]
+        assert trace.coloraxis is None
+        assert trace.colorscale[0][1] == charts.COULEUR_SECRET
+        assert "s (secret statistique)" in trace.text[0]
+    assert par_code["03"].colorscale[0][1] == charts.COULEUR_ABSENT
+    assert par_code["03"].text[0].endswith("—")
+    # overseas in their own small maps, metropolitan in the big one
+    assert par_code["01"].geo == "geo"
+    assert par_code["971"].geo != "geo" and par_code["974"].geo != par_code["971"].geo
+    assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
+    assert fig.layout.geo5.fitbounds == "locations"

@@ -36,11 +36,34 @@ def test_vue_nationale_chiffre_cle_en_francais(publication):
     assert tx.value.replace("\u00a0", " ") in ("6,2 %", "6,3 %")
     assert "synthétiques" in texte(at)
     graphiques = at.get("plotly_chart")
-    assert len(graphiques) == 2  # LDA vs HORS_LDA, then observatoire vs Baromètre
+    assert len(graphiques) == 3  # LDA vs HORS_LDA, the départements map, observatoire vs Baromètre
     for graphique in graphiques:
         spec = json.loads(graphique.proto.spec)
         assert spec["layout"]["separators"] == ", "
         assert "Données synthétiques de démonstration" in spec["layout"]["title"]["text"]
+
+
+def test_vue_nationale_carte_des_departements(publication):
+    at = ouvrir()
+    assert at.selectbox(key="carte_indicateur").value == "TX_ATTR_SD"
+    assert at.selectbox(key="carte_annee").value == "2024"
+    cartes = [json.loads(g.proto.spec) for g in at.get("plotly_chart")]
+    carte = next(c for c in cartes if any(t["type"] == "choropleth" for t in c["data"]))
+    assert carte["layout"]["separators"] == ", "
+    assert carte["layout"]["geo"]["fitbounds"] == "locations"
+    lieux = {l: t for t in carte["data"] for l in t["locations"]}
+    assert set(lieux) == {"01", "02"}
+    assert "7,0" in lieux["01"]["text"][lieux["01"]["locations"].index("01")]
+    # ATTR_SD 2024: the Aisne is secret, drawn grey, never with its value
+    at.selectbox(key="carte_indicateur").set_value(SECRET[0]).run()
+    assert not at.exception
+    carte = next(
+        json.loads(g.proto.spec) for g in at.get("plotly_chart")
+        if any(t["type"] == "choropleth" for t in json.loads(g.proto.spec)["data"])
+    )
+    aisne = next(t for t in carte["data"] if SECRET[1] in t["locations"])
+    assert "coloraxis" not in aisne
+    assert aisne["text"] == ["Aisne (02)<br>s (secret statistique)"]
 
 
 def test_fiche_territoire_secret_affiche_s(publication):
