@@ -6,6 +6,8 @@ giving source, period and « Données synthétiques de démonstration » when th
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
@@ -129,7 +131,32 @@ COULEUR_ABSENT = "#e6e6e6"  # gris clair : aucune source
 NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
 
 
-def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom: str) -> go.Choropleth | None:
+def _cadrage(geojson: dict, largeur: float, hauteur: float) -> dict:
+    """Centre and zoom of a MapLibre map of `largeur` × `hauteur` pixels showing every shape."""
+    points = []
+
+    def parcourir(c):
+        if c and isinstance(c[0], (int, float)):
+            points.append(c)
+        else:
+            for x in c:
+                parcourir(x)
+
+    for f in geojson["features"]:
+        parcourir(f["geometry"]["coordinates"])
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+
+    def y(lat: float) -> float:  # Web Mercator, in degrees of longitude
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    dlon = max(max(lons) - min(lons), 1e-3)
+    dy = max(y(max(lats)) - y(min(lats)), 1e-3)
+    zoom = min(math.log2(largeur * 360 / (512 * dlon)), math.log2(hauteur * 360 / (512 * dy))) - 0.2
+    return {"center": {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, "zoom": zoom}
+
+
+def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom: str) -> go.Choroplethmap | None:
     """One choropleth layer of the départements of `df` having `statut` (ok / secret / absent)."""
     sous = df.filter(pl.col("statut") == statut) if statut != "absent" else df.filter(~pl.col("statut").is_in(["ok", "secret"]))
     if sous.is_empty():
@@ -155,9 +182,9 @@ def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom
         "name": nom,
     }
     if statut == "ok":
-        return go.Choropleth(z=valeurs, coloraxis="coloraxis", **commun)
+        return go.Choroplethmap(z=valeurs, coloraxis="coloraxis", **commun)
     couleur = COULEUR_SECRET if statut == "secret" else COULEUR_ABSENT
-    return go.Choropleth(
+    return go.Choroplethmap(
         z=[1] * len(codes), colorscale=[[0, couleur], [1, couleur]], showscale=False, **commun
     )
 
@@ -175,14 +202,18 @@ def carte_departements(
     """Choropleth of one indicator by département: metropolitan France on top, then one small map
     per overseas département (`geo_outre_mer`: code → GeoJSON) in a row underneath.
 
+    MapLibre maps (`choroplethmap`) on the blank « white-bg » style: nothing is fetched from the
+    internet (a `choropleth` geo would download plotly's world outline from its CDN first, and stay
+    blank without network); each map is centred and zoomed on its own shapes.
+
     `df`: territoire_code, territoire_libelle, valeur, statut. Secret cells are grey (hover
     « s (secret statistique) », no value), absent ones light grey (« — »); never 0."""
     outre_mer = [c for c in NOMS_OUTRE_MER if c in geo_outre_mer]
     n = max(len(outre_mer), 1)
-    specs = [[{"type": "choropleth", "colspan": n}] + [None] * (n - 1)]
+    specs = [[{"type": "map", "colspan": n}] + [None] * (n - 1)]
     titres = [""]
     if outre_mer:
-        specs.append([{"type": "choropleth"}] * n)
+        specs.append([{"type": "map"}] * n)
         titres += [NOMS_OUTRE_MER[c] for c in outre_mer]
     fig = make_subplots(
         rows=len(specs), cols=n, specs=specs, row_heights=[0.8, 0.2][: len(specs)],
@@ -197,17 +228,21 @@ def carte_departements(
             couche = _couche(geojson, sous, unite, statut, nom)
             if couche is not None:
                 fig.add_trace(couche, row=ligne, col=colonne)
-    fig.update_geos(fitbounds="locations", visible=False)
+    hauteur = 720
+    cadrages = {"map": _cadrage(geo_metropole, 900, 0.8 * hauteur - 110)}
+    for i, c in enumerate(outre_mer):
+        cadrages[f"map{i + 2}"] = _cadrage(geo_outre_mer[c], 900 / n, 0.2 * hauteur - 40)
+    fig.update_layout({cle: {"style": "white-bg", **cadrage} for cle, cadrage in cadrages.items()})
     ok = df.filter(pl.col("statut") == "ok")["valeur"].drop_nulls()
     fig.update_layout(
         title={"text": f"{titre}, {annee}<br><sup>{note(source, annee, synthetique)}</sup>"},
         separators=", ",
         coloraxis={
-            "colorscale": "Blues",
+            "colorscale": [[0, "#c6dbef"], [1, "#08306b"]],  # no near-white: kept apart from « — »
             "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75, "y": 0.6},
             **({"cmin": ok.min(), "cmax": ok.max()} if ok.len() else {}),
         },
-        height=720,
+        height=hauteur,
         margin={"t": 90, "l": 10, "r": 10, "b": 10},
         showlegend=False,
     )

@@ -81,7 +81,8 @@ def test_carte_departements_secret_en_gris_et_outre_mer():
     assert par_code["03"].colorscale[0][1] == charts.COULEUR_ABSENT
     assert par_code["03"].text[0].endswith("—")
     # overseas in their own small maps, metropolitan in the big one
-    assert par_code["01"].geo == "geo"
-    assert par_code["971"].geo != "geo" and par_code["974"].geo != par_code["971"].geo
-    assert fig.layout.geo.fitbounds == "locations" and fig.layout.geo.visible is False
-    assert fig.layout.geo5.fitbounds == "locations"
+    assert par_code["01"].subplot == "map"
+    assert par_code["971"].subplot != "map" and par_code["974"].subplot != par_code["971"].subplot
+    # offline base map, each map centred on its own shapes
+    assert fig.layout.map.style == "white-bg" and fig.layout.map5.style == "white-bg"
+    assert fig.layout.map.center.lon == 0.5 and fig.layout.map.center.lat == 0.5

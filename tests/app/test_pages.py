@@ -48,9 +48,9 @@ def test_vue_nationale_carte_des_departements(publication):
     assert at.selectbox(key="carte_indicateur").value == "TX_ATTR_SD"
     assert at.selectbox(key="carte_annee").value == "2024"
     cartes = [json.loads(g.proto.spec) for g in at.get("plotly_chart")]
-    carte = next(c for c in cartes if any(t["type"] == "choropleth" for t in c["data"]))
+    carte = next(c for c in cartes if any(t["type"] == "choroplethmap" for t in c["data"]))
     assert carte["layout"]["separators"] == ", "
-    assert carte["layout"]["geo"]["fitbounds"] == "locations"
+    assert carte["layout"]["map"]["style"] == "white-bg"  # no base map fetched from the internet
     lieux = {l: t for t in carte["data"] for l in t["locations"]}
     assert set(lieux) == {"01", "02"}
     assert "7,0" in lieux["01"]["text"][lieux["01"]["locations"].index("01")]
@@ -59,7 +59,7 @@ def test_vue_nationale_carte_des_departements(publication):
     assert not at.exception
     carte = next(
         json.loads(g.proto.spec) for g in at.get("plotly_chart")
-        if any(t["type"] == "choropleth" for t in json.loads(g.proto.spec)["data"])
+        if any(t["type"] == "choroplethmap" for t in json.loads(g.proto.spec)["data"])
     )
     aisne = next(t for t in carte["data"] if SECRET[1] in t["locations"])
     assert "coloraxis" not in aisne
