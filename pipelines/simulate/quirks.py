@@ -95,7 +95,7 @@ class QuirkPlanner:
         self.counters[table] = k + 1
         rng = np.random.default_rng([self.seed, 99, *file_name.encode()])
         plan = QuirkPlan()
-        file_kinds = [f for f in FILE_KINDS if not (table == "offre" and f == "excel_quoting" and False)]
+        file_kinds = FILE_KINDS
         bad = BAD_ROWS_BY_TABLE[table]
         # forced: file k gets the k-th kind of each list (cycling over files until all are used)
         if k < len(file_kinds):

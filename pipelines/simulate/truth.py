@@ -14,7 +14,6 @@ of whole départements (départements, régions, France, département-type LDA t
 
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from pipelines.simulate import records as R
