@@ -17,6 +17,18 @@ class RunResult:
     failed_checks: list[str] = field(default_factory=list)
 
 
+SLOWEST_STEPS = 12
+
+
+def step_durations(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]:
+    """Seconds from the start to the end of each step of a run (from the instance's step stats)."""
+    return {
+        stats.step_key: stats.end_time - stats.start_time
+        for stats in instance.get_run_step_stats(run_id)
+        if stats.start_time is not None and stats.end_time is not None
+    }
+
+
 def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
     """Materialise all assets (and run their checks) with resources built from `settings`."""
     from pipelines.definitions import build_definitions
@@ -27,7 +39,8 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
     log(f"{len(keys)} assets à matérialiser")
     job = defs.resolve_implicit_global_asset_job_def()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False, run_config=quiet)
+    instance = dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
     errors = [
         f"{e.step_key}: {e.event_specific_data.error.message.strip()}"  # type: ignore[union-attr]
         for e in result.all_events
@@ -42,6 +55,9 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
         e.asset_key.to_user_string() for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
     }
     log(f"{len(materialised)} assets matérialisés, {len(errors)} en échec")
+    durations = step_durations(instance, result.run_id)
+    slowest = sorted(durations.items(), key=lambda kv: -kv[1])[:SLOWEST_STEPS]
+    log("étapes les plus longues : " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in slowest))
     for check in failed:
         log(f"contrôle en échec : {check}")
     for check in warnings:
