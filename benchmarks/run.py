@@ -153,7 +153,9 @@ def run_env() -> dict:
 
 def paths(scale: str, label: str) -> tuple[Path, Path, Path]:
     work = work_dir(scale, label)
-    return work / "warehouse.duckdb", work / "publication.duckdb", work / "landing_incremental"
+    # not `publication.duckdb`: DuckDB names the catalog after the file, which then clashes with the
+    # schema `publication` inside the file
+    return work / "warehouse.duckdb", work / "publication" / "observatoire.duckdb", work / "landing_incremental"
 
 
 def step_floor(scale: str, label: str) -> dict:
