@@ -190,5 +190,27 @@ def check(file: Path, source: str | None) -> None:
     raise SystemExit(code)
 
 
+@main.command(help="Écrit le rapport annuel rapport-AAAA.html et rapport-AAAA.pdf à partir du fichier de publication.")
+@click.option("--year", "year", required=True, type=int, help="Année du rapport (AAAA).")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier de sortie (défaut : OBSERVATOIRE_RAPPORTS ou data/rapports/).")
+@click.option("--publication", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier de publication (défaut : OBSERVATOIRE_PUBLICATION).")
+def report(year: int, out: Path | None, publication: Path | None) -> None:
+    from assets.rapport.generation import RapportError, generer
+
+    settings = Settings.from_env(publication=publication, rapports=out)
+    click.echo(f"Rapport annuel {year} : lecture de {settings.publication} …")
+    try:
+        resultat = generer(settings.publication, year, settings.rapports, log=lambda msg: click.echo(f"  {msg}"))
+    except RapportError as erreur:
+        click.echo(f"Erreur : {erreur}", err=True)
+        raise SystemExit(1)
+    pages = f", {resultat.pages_pdf} pages" if resultat.pages_pdf else ""
+    click.echo(f"HTML : {resultat.html} ({resultat.octets_html // 1024} Ko)")
+    click.echo(f"PDF : {resultat.pdf} ({resultat.octets_pdf // 1024} Ko{pages})")
+    click.echo(f"Rapport écrit en {resultat.secondes:.0f} s.")
+
+
 if __name__ == "__main__":
     main()

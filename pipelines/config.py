@@ -32,6 +32,8 @@ class Settings:
     warehouse: Path
     publication: Path
     pseudo_key: str | None
+    #: Folder of the annual reports (`rapport-AAAA.html`, `rapport-AAAA.pdf`).
+    rapports: Path = DATA_DIR / "rapports"
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -43,6 +45,7 @@ class Settings:
                 os.environ.get("OBSERVATOIRE_PUBLICATION", DATA_DIR / "publication" / "observatoire.duckdb")
             ),
             "pseudo_key": os.environ.get("OBSERVATOIRE_PSEUDO_KEY"),
+            "rapports": Path(os.environ.get("OBSERVATOIRE_RAPPORTS", DATA_DIR / "rapports")),
         }
         for key, value in overrides.items():
             if value is not None:

@@ -14,7 +14,8 @@ import dagster as dg
 from pipelines.config import Settings
 from pipelines.resources import default_resources
 
-LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation", "assets.publication", "assets.diffusion")
+LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation", "assets.publication", "assets.diffusion",
+          "assets.rapport")
 
 
 def _collect(name: str) -> list:

@@ -19,8 +19,10 @@ class WarehouseResource(dg.ConfigurableResource):
     """
 
     database: str
-    # DuckDB's own default is 80 % of the RAM: the warehouse stays well below and spills to disk.
-    memory_limit: str = "6GB"
+    # DuckDB's own default is 80 % of the RAM. The whole run must fit in 4 GiB on a laptop at national
+    # scale (benchmarks/): DuckDB gets 2 GB and spills to disk beyond (sorts, windows, joins), the rest
+    # is for the Python side (ingestion frames).
+    memory_limit: str = "2GB"
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -43,6 +45,7 @@ class LandingResource(dg.ConfigurableResource):
 
 def default_resources(settings: Settings | None = None) -> dict[str, dg.ConfigurableResource]:
     from assets.diffusion.resources import PublicationFileResource
+    from assets.rapport.resources import RapportsResource
 
     settings = settings or Settings.from_env()
     return {
@@ -50,6 +53,7 @@ def default_resources(settings: Settings | None = None) -> dict[str, dg.Configur
         "landing": LandingResource(path=str(settings.landing)),
         "pseudonymisation": PseudonymisationResource(key=settings.pseudo_key or ""),
         "publication_file": PublicationFileResource(path=str(settings.publication)),
+        "rapports": RapportsResource(path=str(settings.rapports)),
     }
 
 

@@ -12,7 +12,8 @@ from pipelines.resources import LandingResource
 
 full_pipeline = dg.define_asset_job(
     "pipeline_complet",
-    selection=dg.AssetSelection.all(),
+    # The annual report (group `rapport`) is partitioned by year: it runs on its own schedule.
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("rapport"),
     description="Ingère ce qui est nouveau dans le dossier de dépôt et reconstruit tout ce qui en dépend.",
 )
 

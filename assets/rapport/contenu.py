@@ -1,0 +1,453 @@
+"""The content of the annual report, built from `DonneesRapport`: every number already formatted in
+French (« 12 345 », « 12,3 % », « s » for a secret cell, « — » for an absent one) and the plotly
+figures, so that the template only lays them out.
+
+Pure functions of the published data: no file is read or written here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import plotly.graph_objects as go
+import polars as pl
+
+from assets.rapport import graphiques as gr
+from assets.rapport.donnees import DonneesRapport
+from observatory_app import format as fr
+
+#: The national headline figures (the same as the observatory's Vue nationale).
+CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
+#: The key indicators of a Logement d'abord territory's page.
+INDICATEURS_TERRITOIRE = [
+    "ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DELAI_ATTR_SD", "DEM_URG", "MEN_URG", "TX_NON_POURVUES",
+    "TX_SORTIES_LOG", "ACCES_DIRECT", "NDLS_PERS", "PLACES_PF", "TX_EQUIP_LA",
+]
+SECTIONS = {
+    "A": "Accès au logement social (SNE)",
+    "B": "Demande d'hébergement (SI-SIAO)",
+    "C": "Parcours (SI-SIAO et SNE reliés)",
+    "D": "Rue (Nuits de la Solidarité)",
+    "E": "Offre de logement adapté",
+}
+#: Section F indicators: (code, French label, unit of the change).
+EVALUATION_INDICATEURS = [
+    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "pt"),
+    ("ATTR_SD_100K", "Attributions à des ménages sans domicile pour 100 000 habitants", ""),
+]
+#: The group LDA's reference year (the year before the 2018 call), as in marts.evaluation_lda.
+ANNEE_REFERENCE_GROUPE = 2017
+NATURES = {
+    "epci": "intercommunalité (EPCI)",
+    "departement": "département",
+    "commune": "commune",
+    "candidature conjointe": "candidature conjointe (EPCI et département)",
+}
+SOURCES_DESCRIPTION = {
+    "sne": ("Système national d'enregistrement (SNE) de la demande de logement social",
+            "Attributions de logements sociaux de l'année et demandes actives au 31 décembre "
+            "(fichiers sne_attributions_AAAA.csv et sne_demandes_AAAA.csv)."),
+    "siao": ("SI-SIAO, système d'information des services intégrés d'accueil et d'orientation",
+             "Demandes d'hébergement d'urgence (115) et d'insertion, une extraction mensuelle par département "
+             "(siao_DEP_AAAA-MM.csv) ; l'état d'une demande est celui de sa dernière extraction."),
+    "sne+siao": ("SNE et SI-SIAO reliés",
+                 "Parcours des ménages : attributions reliées aux demandes SIAO par le numéro unique (NUR) "
+                 "pseudonymisé."),
+    "ndls": ("Nuits de la Solidarité",
+             "Décomptes de personnes sans abri par secteur et par édition (ndls_COMMUNE_AAAA.csv) ; totaux "
+             "publiés (Ville de Paris, Apur) pour les éditions sans fichier par secteur."),
+    "offre": ("Offre d'hébergement et de logement adapté",
+              "Places ouvertes au 31 décembre par département et type de structure (offre_AAAA.csv)."),
+}
+
+
+def cellule_texte(valeur: float | None, statut: str, unite: str | None) -> str:
+    """One published cell in French: « s » when secret (never 0), « — » when absent."""
+    return fr.valeur(valeur, statut, unite)
+
+
+def evolution_texte(actuelle: tuple[float | None, str], precedente: tuple[float | None, str], unite: str | None) -> str:
+    """The change between two cells: « s » when either is secret (it would reveal it), « — » when
+    either is absent or the change is undefined."""
+    (v1, s1), (v0, s0) = actuelle, precedente
+    if "secret" in (s1, s0):
+        return fr.SECRET
+    if s1 != "ok" or s0 != "ok" or v1 is None or v0 is None:
+        return fr.ABSENT
+    texte = fr.evolution(v1, v0, unite) or fr.ABSENT
+    return sans_moins_zero(texte)
+
+
+def sans_moins_zero(texte: str) -> str:
+    """« -0,0 pt » (a change rounded to zero) → « 0,0 pt »."""
+    if texte.startswith("-") and not any(ch in "123456789" for ch in texte):
+        return texte[1:]
+    return texte
+
+
+def signe(valeur: float | None, decimales: int = 1, suffixe: str = "") -> str:
+    if valeur is None:
+        return fr.ABSENT
+    texte = sans_moins_zero(("+" if valeur >= 0 else "-") + fr.nombre(abs(valeur), decimales))
+    return f"{texte}\u00a0{suffixe}" if suffixe else texte
+
+
+def majuscule(texte: str) -> str:
+    return texte[:1].upper() + texte[1:]
+
+
+def date_francaise(iso: str | None) -> str:
+    mois = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+            "novembre", "décembre"]
+    if not iso:
+        return fr.ABSENT
+    try:
+        d = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{d.day} {mois[d.month - 1]} {d.year}"
+
+
+@dataclass
+class Contenu:
+    """Everything the template shows, and the figures to render (referenced by index)."""
+
+    contexte: dict
+    figures: list[go.Figure] = field(default_factory=list)
+
+    def figure(self, fig: go.Figure) -> int:
+        self.figures.append(fig)
+        return len(self.figures) - 1
+
+
+# --- evaluation (section F) -------------------------------------------------------------------
+
+
+@dataclass
+class LigneEvaluation:
+    indicateur: str
+    annee_reference: int
+    valeur_reference: str
+    valeur: str
+    evolution_territoire: str
+    evolution_reste: str
+    did: str
+    intervalle: str
+    did_valeur: float | None = None
+
+
+def _valeur_100k(d: DonneesRapport, ttype: str, code: str, annee: int) -> tuple[float | None, str]:
+    v, s = d.cellule("ATTR_SD", ttype, code, annee)
+    pop = d.territoires.filter((pl.col("territoire_type") == ttype) & (pl.col("territoire_code") == code))["population"]
+    if s != "ok" or v is None or not pop.len() or not pop[0]:
+        return None, s
+    return v / pop[0] * 100_000, "ok"
+
+
+def _valeur_eval(d: DonneesRapport, indicateur: str, ttype: str, code: str, annee: int) -> tuple[float | None, str]:
+    if indicateur == "ATTR_SD_100K":
+        return _valeur_100k(d, ttype, code, annee)
+    return d.cellule(indicateur, ttype, code, annee)
+
+
+def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, reference: int, annee: int) -> LigneEvaluation:
+    """The difference in differences of one territory for `annee` against `reference`: from
+    `publication.evaluation_lda` when the file holds it (with its bootstrap interval), else from the
+    published values (no interval; « s » when a value it needs is secret)."""
+    suffixe = "pt" if indicateur == "TX_ATTR_SD" else ""
+    unite = "%" if indicateur == "TX_ATTR_SD" else "pour 100 000 habitants"
+    if d.evaluation is not None and d.evaluation.height:
+        ligne = d.evaluation.filter(
+            (pl.col("indicateur") == indicateur) & (pl.col("territoire_type") == ttype)
+            & (pl.col("territoire_code") == code) & (pl.col("periode") == str(annee))
+        )
+        if ligne.height:
+            r = ligne.row(0, named=True)
+            if r.get("statut") == "secret":  # the territory's published cell is secret: so is its change
+                s_ = fr.SECRET
+                return LigneEvaluation(indicateur, int(r["annee_reference"]), s_, s_, s_,
+                                       signe(r["evolution_reste_france"], 1, suffixe), s_, s_)
+            ic = (f"[{signe(r['ic_bas'], 1)} ; {signe(r['ic_haut'], 1)}]"
+                  if r.get("ic_bas") is not None and r.get("ic_haut") is not None else fr.ABSENT)
+            return LigneEvaluation(
+                indicateur, int(r["annee_reference"]), fr.valeur(r["valeur_reference"], "ok", unite),
+                fr.valeur(r["valeur"], "ok", unite), signe(r["evolution_territoire"], 1, suffixe),
+                signe(r["evolution_reste_france"], 1, suffixe), signe(r["did"], 1, suffixe), ic, r["did"],
+            )
+    cellules = [
+        _valeur_eval(d, indicateur, ttype, code, annee), _valeur_eval(d, indicateur, ttype, code, reference),
+        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", annee),
+        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", reference),
+    ]
+    (vt, st), (vr, sr), (hn, _), (hr, _) = cellules
+    statuts = {s for _, s in cellules}
+    ref_txt, val_txt = fr.valeur(vr, sr, unite), fr.valeur(vt, st, unite)
+    if "secret" in statuts or statuts - {"ok"}:
+        manque = fr.SECRET if "secret" in statuts else fr.ABSENT
+        return LigneEvaluation(indicateur, reference, ref_txt, val_txt, manque, manque, manque, fr.ABSENT)
+    evo_t, evo_h = vt - vr, hn - hr
+    return LigneEvaluation(indicateur, reference, ref_txt, val_txt, signe(evo_t, 1, suffixe), signe(evo_h, 1, suffixe),
+                           signe(evo_t - evo_h, 1, suffixe), fr.ABSENT, evo_t - evo_h)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def _ligne_indicateur(d: DonneesRapport, code: str, ttype: str, tcode: str, annee: int,
+                      comparaisons: list[tuple[str, str]] = ()) -> dict:
+    unite = d.unite(code)
+    n, n_1 = d.cellule(code, ttype, tcode, annee), d.cellule(code, ttype, tcode, annee - 1)
+    return {
+        "code": code,
+        "libelle": d.libelle(code),
+        "n": cellule_texte(*n, unite),
+        "n_1": cellule_texte(*n_1, unite),
+        "evolution": evolution_texte(n, n_1, unite),
+        "comparaisons": [cellule_texte(*d.cellule(code, t, c, annee), unite) for t, c in comparaisons],
+        "valeur": n[0],
+        "statut": n[1],
+    }
+
+
+def _annees_texte(d: DonneesRapport) -> list[str]:
+    return [str(a) for a in d.annees if a <= d.annee]
+
+
+def couverture(d: DonneesRapport) -> dict:
+    return {
+        "titre": f"Rapport annuel {d.annee}",
+        "date_construction": date_francaise(d.a_propos.get("date_construction")),
+        "avertissement": d.a_propos.get("avertissement", ""),
+        "n_territoires": d.territoires_lda().height,
+    }
+
+
+def synthese(d: DonneesRapport, c: Contenu) -> dict:
+    annee = d.annee
+    cartes = [_ligne_indicateur(d, code, "france", "FR", annee) for code in CHIFFRES_CLES]
+    sections = []
+    for section, titre in SECTIONS.items():
+        codes = d.catalogue.filter(pl.col("section") == section)["code"].to_list()
+        lignes = [_ligne_indicateur(d, code, "france", "FR", annee) for code in codes]
+        if lignes:
+            sections.append({"titre": f"{section}. {titre}", "lignes": lignes})
+    annees = _annees_texte(d)
+    serie = d.serie("ATTR_SD", "france", "FR")
+    cellules = {p: (v, s) for p, v, s in serie.select("periode", "valeur", "statut").iter_rows()}
+    valeurs = [cellules.get(a, (None, "absent")) for a in annees]
+    fig = gr.barres(
+        annees, [v if s == "ok" else None for v, s in valeurs],
+        f"{d.libelle('ATTR_SD')}, France", "attributions",
+        gr.note("sne", gr.periode([a for a, (_, s) in zip(annees, valeurs) if s == "ok"]), d.synthetique),
+    )
+    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig)}
+
+
+def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
+    annee = d.annee
+    comparaisons = [("groupe", "LDA"), ("groupe", "HORS_LDA"), ("france", "FR")]
+    lignes = [_ligne_indicateur(d, code, "groupe", "LDA", annee, comparaisons) for code in INDICATEURS_TERRITOIRE]
+    annees = _annees_texte(d)
+    fig = gr.tendances(
+        [(libelle_territoire(d, t, code), d.serie("TX_ATTR_SD", t, code)) for t, code in comparaisons],
+        d.libelle("TX_ATTR_SD"), "%", "sne", d.synthetique, annees, str(ANNEE_REFERENCE_GROUPE),
+    )
+    groupe = []
+    for a in range(ANNEE_REFERENCE_GROUPE + 1, annee + 1):
+        if str(a) not in annees:
+            continue
+        for code, libelle, _ in EVALUATION_INDICATEURS:
+            ligne = evaluation(d, code, "groupe", "LDA", ANNEE_REFERENCE_GROUPE, a)
+            groupe.append({"annee": a, "libelle": libelle, "ligne": ligne})
+    territoires = []
+    for t in d.territoires_lda().iter_rows(named=True):
+        reference = int(t["ami"]) - 1
+        lignes_t = {code: evaluation(d, code, "territoire_lda", t["territoire_code"], reference, annee)
+                    for code, _, _ in EVALUATION_INDICATEURS} if annee > reference else {}
+        territoires.append({"libelle": t["territoire_libelle"], "ami": t["ami"], "reference": reference,
+                            "lignes": lignes_t})
+    return {
+        "libelles": [libelle_territoire(d, t, code) for t, code in comparaisons],
+        "lignes": lignes,
+        "figure": c.figure(fig),
+        "groupe": groupe,
+        "territoires": territoires,
+        "intervalle_publie": d.evaluation is not None and d.evaluation.height > 0,
+        "methode": d.evaluation_methode or methode_evaluation(),
+        "reference_groupe": ANNEE_REFERENCE_GROUPE,
+    }
+
+
+def methode_evaluation() -> str:
+    """The method note of section F (the text of `marts.evaluation_methode`)."""
+    from assets.evaluation.bootstrap import METHODE
+
+    return METHODE
+
+
+def libelle_territoire(d: DonneesRapport, ttype: str, code: str) -> str:
+    ligne = d.territoires.filter((pl.col("territoire_type") == ttype) & (pl.col("territoire_code") == code))
+    return ligne["territoire_libelle"][0] if ligne.height else code
+
+
+def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
+    """One page per Logement d'abord territory."""
+    annee = d.annee
+    annees = _annees_texte(d)
+    comparaisons = [("groupe", "LDA"), ("france", "FR")]
+    pages = []
+    for t in d.territoires_lda().iter_rows(named=True):
+        code = t["territoire_code"]
+        reference = int(t["ami"]) - 1
+        lignes = [_ligne_indicateur(d, i, "territoire_lda", code, annee, comparaisons) for i in INDICATEURS_TERRITOIRE]
+        fig = gr.tendances(
+            [(t["territoire_libelle"], d.serie("TX_ATTR_SD", "territoire_lda", code)),
+             (libelle_territoire(d, "groupe", "LDA"), d.serie("TX_ATTR_SD", "groupe", "LDA")),
+             (libelle_territoire(d, "groupe", "HORS_LDA"), d.serie("TX_ATTR_SD", "groupe", "HORS_LDA"))],
+            d.libelle("TX_ATTR_SD"), "%", "sne", d.synthetique, annees, str(reference),
+        )
+        fig.update_layout(height=280)
+        evals = ({k: evaluation(d, k, "territoire_lda", code, reference, annee) for k, _, _ in EVALUATION_INDICATEURS}
+                 if annee > reference else {})
+        pages.append({
+            "code": code,
+            "libelle": t["territoire_libelle"],
+            "nature": majuscule(NATURES.get(t["nature"] or "", t["nature"] or "")),
+            "ami": t["ami"],
+            "reference": reference,
+            "population": fr.nombre(t["population"]),
+            "lignes": lignes,
+            "figure": c.figure(fig),
+            "evaluations": evals,
+            "comparaisons": [libelle_territoire(d, ty, co) for ty, co in comparaisons],
+        })
+    return pages
+
+
+def ndls(d: DonneesRapport, c: Contenu) -> dict:
+    annee = d.annee
+    territoires = [("france", "FR", "France")] + [
+        ("territoire_lda", r["territoire_code"], r["territoire_libelle"]) for r in d.territoires_lda().iter_rows(named=True)
+    ]
+    lignes = []
+    for ttype, code, libelle in territoires:
+        n, n_1 = d.cellule("NDLS_PERS", ttype, code, annee), d.cellule("NDLS_PERS", ttype, code, annee - 1)
+        if n[1] == "absent" and n_1[1] == "absent":
+            continue
+        lignes.append({
+            "libelle": libelle,
+            "n_1": cellule_texte(*n_1, "nombre"),
+            "n": cellule_texte(*n, "nombre"),
+            "rue": cellule_texte(*d.cellule("NDLS_PERS_RUE", ttype, code, annee), "nombre"),
+            "taux": cellule_texte(*d.cellule("NDLS_TAUX", ttype, code, annee), "pour 10 000 habitants"),
+            "evolution": _evolution_pc(d.cellule("NDLS_EVOL_PC", ttype, code, annee)),
+            "valeur": n[0] if n[1] == "ok" else None,
+            "france": ttype == "france",
+        })
+    barres = [l for l in lignes if not l["france"] and l["valeur"] is not None]
+    figure = None
+    if barres:
+        fig = gr.barres(
+            [l["libelle"] for l in barres], [l["valeur"] for l in barres],
+            f"{d.libelle('NDLS_PERS')}, édition {annee}", "personnes", gr.note("ndls", str(annee), d.synthetique),
+            horizontal=True, hauteur=max(260, 24 * len(barres) + 130), couleur=gr.COULEURS[1],
+        )
+        figure = c.figure(fig)
+    return {"lignes": lignes, "figure": figure}
+
+
+def _evolution_pc(cellule: tuple[float | None, str]) -> str:
+    v, s = cellule
+    if s != "ok" or v is None:
+        return cellule_texte(v, s, "%")
+    return signe(v, 1, "%")
+
+
+def qualite(d: DonneesRapport) -> dict:
+    sources = []
+    regles = []
+    if d.qualite.height:
+        fichiers = d.qualite.unique(["source", "file_name"], keep="first")
+        for r in fichiers.group_by("source").agg(
+            pl.len().alias("fichiers"), pl.col("rows_read").sum(), pl.col("rows_accepted").sum(),
+            pl.col("rows_quarantined").sum(),
+        ).sort("source").iter_rows(named=True):
+            part = 100 * r["rows_quarantined"] / r["rows_read"] if r["rows_read"] else None
+            sources.append({
+                "source": gr.libelle_source(r["source"]), "fichiers": fr.nombre(r["fichiers"]),
+                "lues": fr.nombre(r["rows_read"]), "acceptees": fr.nombre(r["rows_accepted"]),
+                "quarantaine": fr.nombre(r["rows_quarantined"]), "part": fr.pourcentage(part, 2),
+            })
+        for r in (d.qualite.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
+                  .agg(pl.col("n").sum()).sort("n", descending=True).iter_rows(named=True)):
+            regles.append({"source": gr.libelle_source(r["source"]), "regle": r["rule"], "n": fr.nombre(r["n"])})
+    controles = []
+    for r in d.qualite_controles.iter_rows(named=True) if d.qualite_controles.height else []:
+        controles.append({"suite": r["suite"], "expectation": r["expectation"],
+                          "resultat": "réussi" if r["success"] else "en échec", "ok": bool(r["success"]),
+                          "observe": r.get("observed") or ""})
+    couverture = []
+    annee = str(d.annee)
+    lda = d.indicateurs.filter((pl.col("periode") == annee) & (pl.col("territoire_type") == "territoire_lda"))
+    for r in lda.group_by("source").agg(
+        (pl.col("statut") == "ok").sum().alias("ok"), (pl.col("statut") == "secret").sum().alias("secret"),
+        (pl.col("statut") == "absent").sum().alias("absent"), pl.len().alias("total"),
+    ).sort("source").iter_rows(named=True):
+        couverture.append({"source": gr.libelle_source(r["source"]),
+                           **{k: fr.nombre(r[k]) for k in ("ok", "secret", "absent", "total")}})
+    n_ok = sum(1 for r in controles if r["ok"])
+    return {"sources": sources, "regles": regles, "controles": controles, "couverture": couverture,
+            "controles_resume": f"{n_ok} contrôle{'s' if n_ok > 1 else ''} réussi{'s' if n_ok > 1 else ''} "
+                                f"sur {len(controles)}"}
+
+
+def methodologie(d: DonneesRapport) -> dict:
+    sections = []
+    for section, titre in SECTIONS.items():
+        lignes = []
+        for r in d.catalogue.filter(pl.col("section") == section).iter_rows(named=True):
+            lignes.append({**r, "source_libelle": gr.libelle_source(r["source"])})
+        if lignes:
+            sections.append({"titre": f"{section}. {titre}", "lignes": lignes})
+    seuil = d.seuil
+    return {"sections": sections, "seuil": seuil, "seuil_moins_un": seuil - 1}
+
+
+def sources(d: DonneesRapport) -> dict:
+    utilisees = d.catalogue.group_by("source").agg(pl.col("code").sort()).sort("source")
+    lignes = []
+    for source, codes in utilisees.iter_rows():
+        nom, description = SOURCES_DESCRIPTION.get(source, (gr.libelle_source(source), ""))
+        lignes.append({"nom": nom, "description": description, "indicateurs": ", ".join(codes)})
+    tables = []
+    if d.dictionnaire.height:
+        for r in d.dictionnaire.filter(pl.col("column_name").is_null()).iter_rows(named=True):
+            tables.append({"table": f"publication.{r['table_name']}", "libelle": r["libelle"],
+                           "source": r.get("source") or ""})
+    a_propos = [{"cle": k, "valeur": v} for k, v in d.a_propos.items()]
+    return {"lignes": lignes, "tables": tables, "a_propos": a_propos}
+
+
+def construire(d: DonneesRapport) -> Contenu:
+    """The whole report's content (the figures are listed in `Contenu.figures`)."""
+    c = Contenu({})
+    c.contexte = {
+        "annee": d.annee,
+        "annee_precedente": d.annee - 1,
+        "synthetique": d.synthetique,
+        "mention_synthetique": gr.MENTION_SYNTHETIQUE,
+        "fichier": d.chemin.name,
+        "couverture": couverture(d),
+        "synthese": synthese(d, c),
+        "comparaison": comparaison_groupes(d, c),
+        "fiches": fiches(d, c),
+        "ndls": ndls(d, c),
+        "qualite": qualite(d),
+        "methodologie": methodologie(d),
+        "sources": sources(d),
+        "secret": fr.SECRET,
+        "absent": fr.ABSENT,
+        "seuil": d.seuil,
+    }
+    return c

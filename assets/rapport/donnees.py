@@ -1,0 +1,172 @@
+"""What the annual report reads: the researchers' publication file only (schema `publication`),
+opened read-only. One `DonneesRapport` holds every table the report needs, as polars frames.
+
+The evaluation of section F (`marts.evaluation_lda`) is read from `publication.evaluation_lda`
+when the publication file holds it; otherwise `evaluation` is None and the report computes the
+difference in differences from the published values (no bootstrap interval).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+#: Territory types the report shows (the départements and régions are not in the report).
+TYPES_RAPPORT = ("france", "groupe", "territoire_lda")
+
+
+class RapportError(Exception):
+    """The report cannot be written (missing file, year without data): a French message."""
+
+
+@dataclass(frozen=True)
+class DonneesRapport:
+    chemin: Path
+    annee: int
+    a_propos: dict[str, str]
+    catalogue: pl.DataFrame
+    territoires: pl.DataFrame
+    #: Yearly rows of France, the two groups and the LDA territories, every year.
+    indicateurs: pl.DataFrame
+    qualite: pl.DataFrame
+    qualite_controles: pl.DataFrame
+    series_publiees: pl.DataFrame
+    dictionnaire: pl.DataFrame
+    #: Years with at least one published (ok or secret) value, ascending.
+    annees: list[int]
+    evaluation: pl.DataFrame | None = None
+    evaluation_methode: str | None = None
+    _cellules: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index = {
+            (code, ttype, tcode, periode): (valeur, statut)
+            for code, ttype, tcode, periode, valeur, statut in self.indicateurs.select(
+                "indicateur", "territoire_type", "territoire_code", "periode", "valeur", "statut"
+            ).iter_rows()
+        }
+        self._cellules.update(index)
+
+    @property
+    def synthetique(self) -> bool:
+        return self.a_propos.get("donnees", "").startswith("synth")
+
+    @property
+    def seuil(self) -> int:
+        try:
+            return int(self.a_propos.get("seuil_secret_statistique", "11"))
+        except ValueError:
+            return 11
+
+    def territoires_lda(self) -> pl.DataFrame:
+        """The Logement d'abord territories, by call (AMI) then name."""
+        return self.territoires.filter(pl.col("territoire_type") == "territoire_lda").sort(
+            "ami", "territoire_libelle"
+        )
+
+    def unite(self, code: str) -> str | None:
+        ligne = self.catalogue.filter(pl.col("code") == code)
+        return ligne["unite"][0] if ligne.height else None
+
+    def libelle(self, code: str) -> str:
+        ligne = self.catalogue.filter(pl.col("code") == code)
+        return ligne["libelle"][0] if ligne.height else code
+
+    def cellule(self, code: str, territoire_type: str, territoire_code: str, annee: int | str) -> tuple[float | None, str]:
+        """(valeur, statut) of one published cell; ('absent') when the file has no row."""
+        return self._cellules.get((code, territoire_type, territoire_code, str(annee)), (None, "absent"))
+
+    def serie(self, code: str, territoire_type: str, territoire_code: str) -> pl.DataFrame:
+        return self.indicateurs.filter(
+            (pl.col("indicateur") == code)
+            & (pl.col("territoire_type") == territoire_type)
+            & (pl.col("territoire_code") == territoire_code)
+        ).sort("periode")
+
+
+def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = conn.sql("select table_name from duckdb_tables() where schema_name = 'publication'").fetchall()
+    return {r[0] for r in rows}
+
+
+def charger(chemin: Path | str, annee: int) -> DonneesRapport:
+    """Read the publication file (read-only) for the report of `annee`.
+
+    Raises RapportError (French message) when the file is missing, is not a publication file, or
+    has no published value for `annee`.
+    """
+    chemin = Path(chemin)
+    if not chemin.is_file():
+        raise RapportError(
+            f"Fichier de publication introuvable : {chemin}. Construisez-le (observatoire run ou "
+            "observatoire demo) ou indiquez son chemin (--publication ou OBSERVATOIRE_PUBLICATION)."
+        )
+    try:
+        conn = duckdb.connect(str(chemin), read_only=True)
+    except duckdb.Error as erreur:
+        raise RapportError(f"Impossible d'ouvrir le fichier de publication {chemin} : {erreur}") from erreur
+    try:
+        tables = _tables(conn)
+        manquantes = {"indicateurs", "territoires", "catalogue", "a_propos"} - tables
+        if manquantes:
+            raise RapportError(
+                f"{chemin} n'est pas un fichier de publication de l'observatoire "
+                f"(tables absentes du schéma publication : {', '.join(sorted(manquantes))})."
+            )
+        annees = [
+            int(r[0])
+            for r in conn.sql(
+                "select distinct periode from publication.indicateurs "
+                "where length(periode) = 4 and statut <> 'absent' order by periode"
+            ).fetchall()
+        ]
+        if annee not in annees:
+            disponibles = f"{annees[0]} à {annees[-1]}" if annees else "aucune"
+            raise RapportError(
+                f"Aucune donnée publiée pour l'année {annee} dans {chemin} (années disponibles : {disponibles})."
+            )
+        a_propos = dict(conn.sql("select cle, valeur from publication.a_propos").fetchall())
+        catalogue = conn.sql("select * from publication.catalogue order by section, code").pl()
+        territoires = conn.sql("select * from publication.territoires").pl()
+        indicateurs = conn.sql(
+            """
+            select indicateur, territoire_type, territoire_code, territoire_libelle, periode,
+                   valeur, statut, source
+            from publication.indicateurs
+            where length(periode) = 4 and list_contains($types, territoire_type)
+            """,
+            params={"types": list(TYPES_RAPPORT)},
+        ).pl()
+
+        def table(nom: str, requete: str) -> pl.DataFrame:
+            return conn.sql(requete).pl() if nom in tables else pl.DataFrame()
+
+        qualite = table("qualite", "select * from publication.qualite")
+        controles = table("qualite_controles", "select * from publication.qualite_controles order by suite, expectation")
+        series = table("series_publiees", "select * from publication.series_publiees")
+        dictionnaire = table("dictionnaire", "select * from publication.dictionnaire")
+        evaluation = table("evaluation_lda", "select * from publication.evaluation_lda") if "evaluation_lda" in tables else None
+        methode = None
+        if "evaluation_methode" in tables:
+            lignes = conn.sql("select texte from publication.evaluation_methode").fetchall()
+            methode = lignes[0][0] if lignes else None
+    finally:
+        conn.close()
+    return DonneesRapport(
+        chemin=chemin,
+        annee=annee,
+        a_propos=a_propos,
+        catalogue=catalogue,
+        territoires=territoires,
+        indicateurs=indicateurs,
+        qualite=qualite,
+        qualite_controles=controles,
+        series_publiees=series,
+        dictionnaire=dictionnaire,
+        annees=annees,
+        evaluation=evaluation,
+        evaluation_methode=methode,
+    )

@@ -1,0 +1,211 @@
+"""The report's charts: pure functions returning plotly figures, and their rendering to static SVG
+(kaleido, through the Chromium of the system) embedded in the HTML as `data:` URIs, so the report
+opens offline and prints as vectors.
+
+Every figure: French separators (`separators=", "`: « 12 345 », « 12,5 »), years as a category
+axis, no abbreviated ticks (« 60k »), and a note under the plot with source, period and
+« Données synthétiques de démonstration » when the data are synthetic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import os
+import shutil
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import polars as pl
+
+MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
+SOURCES = {
+    "sne": "SNE (attributions de logements sociaux)",
+    "siao": "SI-SIAO (demandes d'hébergement)",
+    "ndls": "Nuits de la Solidarité",
+    "offre": "offre d'hébergement et de logement adapté",
+    "barometre": "Baromètre du Logement d'abord",
+    "sne+siao": "SNE et SI-SIAO reliés",
+}
+COULEURS = ["#1f4e79", "#d9822b", "#6a9a3a", "#8c8c8c", "#a23b72"]
+POLICE = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
+LARGEUR, HAUTEUR = 720, 300
+
+log = logging.getLogger(__name__)
+
+
+def libelle_source(source: str | None) -> str:
+    if not source:
+        return "publication de l'observatoire"
+    return SOURCES.get(source, source)
+
+
+def note(source: str | None, periode: str, synthetique: bool) -> str:
+    """« Source : … · Période : … [· Données synthétiques de démonstration] »."""
+    morceaux = [f"Source : {libelle_source(source)}", f"Période : {periode}"]
+    if synthetique:
+        morceaux.append(MENTION_SYNTHETIQUE)
+    return " · ".join(morceaux)
+
+
+def periode(annees: list[str]) -> str:
+    return f"{min(annees)}–{max(annees)}" if annees else "—"
+
+
+def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None, hauteur: int = HAUTEUR) -> go.Figure:
+    fig.update_layout(
+        # An empty template (applying "plotly_white" costs ~35 ms a figure): the style is set here.
+        template="none",
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        width=LARGEUR,
+        height=hauteur,
+        title={"text": titre, "x": 0.01, "xanchor": "left", "font": {"size": 14}},
+        font={"family": POLICE, "size": 11, "color": "#222"},
+        separators=", ",
+        margin={"l": 60, "r": 20, "t": 40, "b": 78},
+        legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": 10}},
+        annotations=[
+            {
+                "text": texte_note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 0,
+                "yshift": -72,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 9, "color": "#555"},
+            }
+        ],
+    )
+    fig.update_xaxes(type="category", showgrid=False, showline=True, linecolor="#999", ticks="outside",
+                     tickcolor="#999")
+    fig.update_yaxes(title={"text": unite or "", "font": {"size": 10}}, tickformat=",~f", rangemode="tozero",
+                     exponentformat="none", showgrid=True, gridcolor="#e6e6e6", zeroline=True, zerolinecolor="#999",
+                     showline=False)
+    return fig
+
+
+def tendances(
+    series: list[tuple[str, pl.DataFrame]], titre: str, unite: str | None, source: str | None, synthetique: bool,
+    annees: list[str] | None = None, reference: str | None = None,
+) -> go.Figure:
+    """One line per (label, frame with periode/valeur/statut); secret and absent cells are gaps,
+    never 0. `reference`: a year marked with a dotted vertical line (the reference year)."""
+    fig = go.Figure()
+    periodes_ok: set[str] = set()
+    toutes = sorted(annees or {p for _, df in series for p in df["periode"].to_list()})
+    for i, (libelle, df) in enumerate(series):
+        cellules = {p: (v, s) for p, v, s in df.select("periode", "valeur", "statut").iter_rows()}
+        valeurs = [cellules.get(p, (None, "absent")) for p in toutes]
+        y = [v if s == "ok" else None for v, s in valeurs]
+        periodes_ok |= {p for p, (v, s) in zip(toutes, valeurs) if s == "ok"}
+        fig.add_trace(
+            go.Scatter(x=toutes, y=y, mode="lines+markers", name=libelle, connectgaps=False,
+                       line={"color": COULEURS[i % len(COULEURS)], "width": 3 if i == 0 else 2},
+                       marker={"size": 6 if i == 0 else 4})
+        )
+    fig = _mise_en_page(fig, titre, note(source, periode(sorted(periodes_ok)), synthetique), unite)
+    if reference and reference in toutes:
+        fig.add_vline(x=toutes.index(reference), line={"dash": "dot", "color": "#888", "width": 1})
+    return fig
+
+
+def barres(
+    categories: list[str], valeurs: list[float | None], titre: str, unite: str | None, note_texte: str,
+    horizontal: bool = False, hauteur: int = HAUTEUR, couleur: str = COULEURS[0],
+) -> go.Figure:
+    """One bar per category (None: no bar — a secret or absent cell is never drawn as 0)."""
+    if horizontal:
+        trace = go.Bar(x=valeurs, y=categories, orientation="h", marker={"color": couleur})
+    else:
+        trace = go.Bar(x=categories, y=valeurs, marker={"color": couleur})
+    fig = _mise_en_page(go.Figure(trace), titre, note_texte, unite if not horizontal else None, hauteur)
+    if horizontal:
+        fig.update_yaxes(type="category", title=None, tickformat=None, autorange="reversed")
+        fig.update_xaxes(type="linear", title={"text": unite or "", "font": {"size": 10}}, tickformat=",~f",
+                         exponentformat="none", rangemode="tozero")
+        fig.update_layout(margin={"l": 230})
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def chromium() -> str | None:
+    """The Chromium used by kaleido and for the PDF: `OBSERVATOIRE_CHROMIUM`, `BROWSER_PATH`,
+    else the system's `chromium` (never downloaded)."""
+    for candidat in (os.environ.get("OBSERVATOIRE_CHROMIUM"), os.environ.get("BROWSER_PATH")):
+        if candidat and os.path.exists(candidat):
+            return candidat
+    for nom in ("chromium", "chromium-browser", "google-chrome"):
+        if chemin := shutil.which(nom):
+            return chemin
+    return "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None
+
+
+@dataclass
+class Rendu:
+    """The figures as HTML fragments; `plotly_js` is set only in the fallback (no kaleido)."""
+
+    fragments: list[str]
+    statique: bool
+    plotly_js: str | None = None
+
+
+def svg_data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+async def _svg(figures: list[go.Figure]) -> list[bytes]:
+    import kaleido
+
+    # mathjax=False: otherwise kaleido loads MathJax from a CDN (no network in CI; no LaTeX here).
+    async with kaleido.Kaleido(n=1, mathjax=False) as k:
+        return [
+            await k.calc_fig(fig, opts={"format": "svg", "width": fig.layout.width, "height": fig.layout.height})
+            for fig in figures
+        ]
+
+
+def svg(figures: list[go.Figure]) -> list[bytes]:
+    """The figures as SVG, rendered by one kaleido/Chromium process."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_svg(figures))
+    with ThreadPoolExecutor(1) as pool:  # called from a running event loop: render in a thread
+        return pool.submit(asyncio.run, _svg(figures)).result()
+
+
+def rendre(figures: list[go.Figure]) -> Rendu:
+    """Static SVG images through kaleido (one Chromium for all figures); if kaleido cannot start,
+    interactive figures with plotly.js embedded once in the page (still offline)."""
+    navigateur = chromium()
+    if navigateur:
+        os.environ.setdefault("BROWSER_PATH", navigateur)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            images = svg(figures)
+        fragments = [f"<img class=\"graphique\" alt=\"{_alt(fig)}\" src=\"{svg_data_uri(image)}\">"
+                     for fig, image in zip(figures, images)]
+        return Rendu(fragments, statique=True)
+    except Exception as erreur:  # noqa: BLE001 — any kaleido/Chromium failure falls back
+        log.warning("Images statiques impossibles (%s) : graphiques interactifs avec plotly.js intégré.", erreur)
+        from plotly.offline import get_plotlyjs
+
+        fragments = [fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
+                     for fig in figures]
+        return Rendu(fragments, statique=False, plotly_js=get_plotlyjs())
+
+
+def _alt(fig: go.Figure) -> str:
+    titre = fig.layout.title.text or "graphique"
+    return titre.replace('"', "'").replace("<", " ").replace(">", " ")
