@@ -32,6 +32,7 @@ EXPECTED_ASSET_KEYS = [
     "marts/series_publiees",
     "publication/fichier",
     "publication/indicateurs",
+    "publication/parcours_siao",
     "rapport/annuel",
     "raw/barometre",
     "raw/ndls",

@@ -15,7 +15,10 @@ GROUP = "publication"
 KINDS = {"duckdb", "parquet"}
 DEPS = [
     dg.AssetKey(["publication", "indicateurs"]),
+    dg.AssetKey(["publication", "parcours_siao"]),
     dg.AssetKey(["marts", "series_publiees"]),
+    dg.AssetKey(["marts", "evaluation_lda"]),
+    dg.AssetKey(["marts", "evaluation_methode"]),
     dg.AssetKey(["reference", "territoires"]),
 ]
 
@@ -27,6 +30,8 @@ def fichier(
     """The publication file for researchers: one DuckDB file (`OBSERVATOIRE_PUBLICATION`) whose
     schema `publication` holds only disclosure-controlled tables — `indicateurs` (warehouse
     `publication.indicateurs`), `territoires`, `series_publiees` (`marts.series_publiees`),
+    `parcours_siao` (warehouse `publication.parcours_siao`), `evaluation_lda` (`marts.evaluation_lda`,
+    a row secret where the territory's cell it rests on is), `evaluation_methode`,
     `qualite` (`meta.ingest_log` × quarantine counts per rule, no raw line), `qualite_controles`,
     `catalogue` (`data/config/indicateurs.csv`), `dictionnaire` (`data/config/dictionnaire.csv`)
     and `a_propos` (synthetic or real data, build date) — every table and column commented in

@@ -31,6 +31,9 @@ TABLES = (
     "indicateurs",
     "territoires",
     "series_publiees",
+    "parcours_siao",
+    "evaluation_lda",
+    "evaluation_methode",
     "qualite",
     "qualite_controles",
     "catalogue",
@@ -210,7 +213,8 @@ def build(
         with duckdb.connect(str(tmp)) as conn:
             conn.execute(f"attach {sql_string(Path(warehouse))} as entrepot (read_only)").fetchall()
             conn.execute("create schema publication").fetchall()
-            for name in ("indicateurs", "territoires", "series_publiees", "qualite"):
+            for name in ("indicateurs", "territoires", "series_publiees", "parcours_siao", "evaluation_lda",
+                         "evaluation_methode", "qualite"):
                 conn.execute(read_sql(name)).fetchall()
             has_controles = conn.sql(
                 "select count(*) from duckdb_tables() where database_name = 'entrepot' "

@@ -24,6 +24,7 @@ KINDS = {"duckdb"}
 PREVIEW_ROWS = 10
 CATALOGUE_PATH = CONFIG_DIR / "indicateurs.csv"
 NDLS_TOTAUX_PATH = REFERENCE_DIR / "ndls" / "ndls_paris_totals.csv"
+PARCOURS_CATEGORIES_PATH = CONFIG_DIR / "parcours_categories.csv"
 #: Persons per household of the Baromètre convention (ATTR_SD_PERS = ATTR_SD × 2.2).
 PERSONNES_PAR_MENAGE = 2.2
 
@@ -195,6 +196,13 @@ MODELS: list[Model] = [
           "groups LDA / HORS_LDA; periods AAAA (and AAAA-MM for DEM_URG).",
           [REF["territoires"], "marts/catalogue_indicateurs", "marts/indicateurs_sne", "marts/indicateurs_siao",
            "marts/indicateurs_parcours", "marts/indicateurs_ndls", "marts/indicateurs_offre"]),
+    Model("marts/parcours_siao",
+          "The SIAO pathway of the requests dated in each year (the population of DEM_URG + DEM_INS), per "
+          "territory and covered year, in two steps of a Sankey diagram: situation at the request → type of "
+          "orientation, type of orientation → exit destination (grouped categories of "
+          "data/config/parcours_categories.csv), with the margins as rows `Ensemble`. Exact counts.",
+          ["intermediate/siao_demandes_territoires", "intermediate/couverture_siao"],
+          params={"categories": PARCOURS_CATEGORIES_PATH}),
 ]
 
 ASSETS = [_asset(m) for m in MODELS]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import yaml
@@ -143,17 +144,30 @@ def mark(conn: duckdb.DuckDBPyConnection, choice_table: str, motif: str) -> int:
     return int(count)
 
 
-def suppress(conn: duckdb.DuckDBPyConnection, config: SecretConfig, catalogue: Path | str = CATALOGUE_PATH) -> SecretReport:
-    """Compute pub_etat (marts.indicateurs with a final `secret` flag) in `conn`."""
-    run_sql(
-        conn,
-        "cellules",
+def suppress(
+    conn: duckdb.DuckDBPyConnection,
+    config: SecretConfig,
+    catalogue: Path | str = CATALOGUE_PATH,
+    source: str = "marts.indicateurs",
+    extra: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> SecretReport:
+    """Compute pub_etat (`source`, by default marts.indicateurs, with a final `secret` flag) in `conn`.
+
+    `source` is any table or view with the columns of marts.indicateurs (the SIAO pathway cells use
+    it); `extra(conn)` runs once pub_etat, pub_relations and pub_equivalences exist, before the
+    rounds, to add relations, equivalences or forced secrets of its own."""
+    cellules = read_sql("cellules")
+    if source != "marts.indicateurs":
+        assert cellules.count("from marts.indicateurs") == 1
+        cellules = cellules.replace("from marts.indicateurs", f"from {source}")
+    conn.execute(
+        cellules,
         {
             "seuil": config.seuil,
             "catalogue": str(catalogue),
             "denominateur_population": list(config.denominateur_population),
         },
-    )
+    ).fetchall()
     unknown = unknown_indicators(conn)
     if unknown:
         raise ValueError(
@@ -166,6 +180,8 @@ def suppress(conn: duckdb.DuckDBPyConnection, config: SecretConfig, catalogue: P
     ).fetchall()
     build_relations(conn, config)
     load_links(conn, config)
+    if extra is not None:
+        extra(conn)
 
     report = SecretReport()
     report.rows = conn.sql("select count(*) from pub_etat").fetchall()[0][0]

@@ -2,7 +2,7 @@
 -- count lies between 1 and $seuil − 1 — a count (its numerateur, else its valeur), the numerator
 -- of a rate or ratio, or its denominator unless it is a population of inhabitants
 -- ($denominateur_population: NDLS_TAUX, TX_EQUIP_LA), the number of cases of a median.
--- Types from publication.catalogue.
+-- Types from publication.catalogue. And a cell of publication.parcours_siao between 1 and $seuil − 1.
 with publie as (
     select indicateurs.*, catalogue.type as type_indicateur
     from publication.indicateurs as indicateurs
@@ -18,4 +18,10 @@ where case
         or (not list_contains($denominateur_population, indicateur) and denominateur >= 1 and denominateur < $seuil)
     else coalesce(numerateur, valeur) >= 1 and coalesce(numerateur, valeur) < $seuil
 end
+union all
+-- a published cell of the SIAO pathway (a count of requests)
+select 'PARCOURS|' || etape || '|' || origine || '|' || destination, 'count', territoire_type, territoire_code,
+    periode, n, n, null
+from publication.parcours_siao
+where statut = 'ok' and n >= 1 and n < $seuil
 order by indicateur, territoire_type, territoire_code, periode

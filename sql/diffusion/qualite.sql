@@ -1,10 +1,10 @@
 -- publication.qualite (file): one row per (loaded file, quarantine rule) with the file's counts
 -- and the number of lines refused by that rule; a file without any refused line has one row with
--- rule null and n = 0. No raw line, no line number, no message (they may quote a record).
+-- rule null and n = 0, and the time the file was loaded (`ingested_at`, for the freshness). No raw line, no line number, no message (they may quote a record).
 -- source: entrepot.meta.ingest_log (status loaded), entrepot.meta.quarantine
 create table publication.qualite as
 with fichiers as (
-    select source, file_name, rows_read, rows_accepted, rows_quarantined
+    select source, file_name, rows_read, rows_accepted, rows_quarantined, ingested_at
     from entrepot.meta.ingest_log
     where status = 'loaded'
 ),
@@ -20,7 +20,8 @@ select
     fichiers.rows_accepted,
     fichiers.rows_quarantined,
     refus.rule,
-    coalesce(refus.n, 0) as n
+    coalesce(refus.n, 0) as n,
+    fichiers.ingested_at
 from fichiers
 left join refus using (source, file_name)
 order by fichiers.source, fichiers.file_name, refus.rule

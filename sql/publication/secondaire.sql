@@ -2,7 +2,8 @@
 -- (statut ok, not secret) with exactly one secret part in one of its hierarchies, the part to
 -- suppress too: the smallest non-zero published part (by its count `cellule`, ties by period then
 -- territory code); when there is none (the other parts are all 0, or the total has one part),
--- the total itself.
+-- the total itself. And for every secret total none of whose parts is secret in one of its
+-- hierarchies (the parts would add up to it), its smallest non-zero published part.
 -- source: pub_etat, pub_relations
 create or replace temp table pub_choix as
 with parts as (
@@ -30,6 +31,18 @@ totaux as (
     having count(*) filter (where parts.secret) = 1
 ),
 
+totaux_secrets as (
+    -- a secret total none of whose parts is secret would be their sum: one part is suppressed too
+    select
+        parts.total_id,
+        parts.hierarchie
+    from parts
+    inner join pub_etat as total on total.id = parts.total_id
+    where total.secret
+    group by parts.total_id, parts.hierarchie
+    having count(*) filter (where parts.secret) = 0
+),
+
 candidats as (
     select
         parts.total_id,
@@ -40,7 +53,8 @@ candidats as (
             order by parts.cellule, parts.periode, parts.territoire_code
         ) as rang
     from parts
-    inner join totaux using (total_id, hierarchie)
+    inner join (select * from totaux union all select * from totaux_secrets) as a_proteger
+        using (total_id, hierarchie)
     where parts.statut = 'ok' and not parts.secret and parts.cellule > 0
 ),
 

@@ -68,6 +68,24 @@ QUARANTINE = [
 ]
 
 
+EVALUATION = [
+    # (indicateur, type, code, libelle, annee_reference, periode, valeur_reference, valeur, evol_t, evol_rf, did, ic_bas, ic_haut)
+    # The LDA group: its TX_ATTR_SD cells are published in 2023 and 2024 → published.
+    ("TX_ATTR_SD", "groupe", "LDA", "Territoires Logement d'abord", 2023, "2024", 30.0, 35.0, 5.0, 5.0, 0.0, -1.5, 1.5),
+    # ATTR_SD of 03 in 2024 is secret → its ATTR_SD_100K evaluation rests on it: secret.
+    ("ATTR_SD_100K", "departement", "03", "Allier", 2023, "2024", 2.0, 2.5, 0.5, 0.1, 0.4, 0.1, 0.7),
+]
+
+PARCOURS = [
+    # (type, code, libelle, periode, etape, origine, origine_ordre, destination, destination_ordre, n, statut)
+    ("departement", "01", "Ain", "2024", "situation_orientation", "Ensemble", 0, "Ensemble", 0, 40, "ok"),
+    ("departement", "01", "Ain", "2024", "situation_orientation", "Hébergé chez un tiers", 2, "Ensemble", 0, 40, "ok"),
+    ("departement", "01", "Ain", "2024", "situation_orientation", "Hébergé chez un tiers", 2, "Sans orientation", 6, 29, "ok"),
+    ("departement", "01", "Ain", "2024", "situation_orientation", "Hébergé chez un tiers", 2, "Logement ordinaire", 4, None, "secret"),
+    ("departement", "01", "Ain", "2024", "situation_orientation", "Hébergé chez un tiers", 2, "Autre orientation", 5, None, "secret"),
+]
+
+
 def make_warehouse(path: Path, indicateurs=INDICATEURS, extra_columns: str = "") -> Path:
     with duckdb.connect(str(path)) as conn:
         for schema in ("publication", "reference", "marts", "meta"):
@@ -98,6 +116,21 @@ def make_warehouse(path: Path, indicateurs=INDICATEURS, extra_columns: str = "")
             "column_name varchar, rule varchar, message varchar, raw_line varchar)"
         ).fetchall()
         conn.executemany("insert into meta.quarantine values (?, ?, ?, ?, ?, ?, ?)", QUARANTINE)
+        conn.execute(
+            "create or replace table marts.evaluation_lda (indicateur varchar, territoire_type varchar, "
+            "territoire_code varchar, territoire_libelle varchar, annee_reference integer, periode varchar, "
+            "valeur_reference double, valeur double, evolution_territoire double, evolution_reste_france double, "
+            "did double, ic_bas double, ic_haut double, n_departements_controle integer, methode varchar)"
+        ).fetchall()
+        conn.executemany("insert into marts.evaluation_lda values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 4, 'DiD')",
+                         EVALUATION)
+        conn.execute("create or replace table marts.evaluation_methode as select 'Note de méthode.' as texte").fetchall()
+        conn.execute(
+            "create or replace table publication.parcours_siao (territoire_type varchar, territoire_code varchar, "
+            "territoire_libelle varchar, periode varchar, etape varchar, origine varchar, origine_ordre integer, "
+            "destination varchar, destination_ordre integer, n bigint, statut varchar)"
+        ).fetchall()
+        conn.executemany("insert into publication.parcours_siao values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", PARCOURS)
         conn.execute(
             "create or replace table publication.qualite_controles (suite varchar, expectation varchar, "
             "table_name varchar, success boolean, observed varchar, details varchar, run_at timestamp)"

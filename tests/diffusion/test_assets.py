@@ -34,6 +34,9 @@ def test_layer_exports():
     assert spec.group_name == "publication"
     assert {d.asset_key for d in spec.deps} == {
         dg.AssetKey(["publication", "indicateurs"]),
+        dg.AssetKey(["publication", "parcours_siao"]),
+        dg.AssetKey(["marts", "evaluation_lda"]),
+        dg.AssetKey(["marts", "evaluation_methode"]),
         dg.AssetKey(["marts", "series_publiees"]),
         dg.AssetKey(["reference", "territoires"]),
     }
@@ -53,7 +56,12 @@ def test_materialise_and_checks(paths):
     metadata = result.asset_materializations_for_node("publication__fichier")[0].metadata
     assert metadata["path"].value == str(paths["publication"])
     assert metadata["bytes"].value == paths["publication"].stat().st_size
-    assert "| indicateurs       | 11     |" in metadata["tables"].value
+    lignes = {
+        cells[0]: cells[1]
+        for line in metadata["tables"].value.splitlines()[2:]
+        if (cells := [c.strip() for c in line.strip("|").split("|")])
+    }
+    assert lignes["indicateurs"] == "11" and lignes["parcours_siao"] == "5" and lignes["evaluation_lda"] == "2"
     assert metadata["donnees_synthetiques"].value is True
 
 
@@ -151,6 +159,9 @@ def test_wires_into_the_code_location():
     graph = defs.resolve_asset_graph()
     assert graph.get(KEY).parent_keys == {
         dg.AssetKey(["publication", "indicateurs"]),
+        dg.AssetKey(["publication", "parcours_siao"]),
+        dg.AssetKey(["marts", "evaluation_lda"]),
+        dg.AssetKey(["marts", "evaluation_methode"]),
         dg.AssetKey(["marts", "series_publiees"]),
         dg.AssetKey(["reference", "territoires"]),
     }

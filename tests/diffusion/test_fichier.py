@@ -71,7 +71,8 @@ def test_identifier_column_refused(paths, tmp_path):
 
 def test_small_counts_rule():
     """Counts by value/numerator, rates by numerator and record-count denominator, except the
-    population denominators of NDLS_TAUX and TX_EQUIP_LA; 0 and secret rows are fine."""
+    population denominators of NDLS_TAUX and TX_EQUIP_LA; 0 and secret rows are fine; a cell of
+    the SIAO pathway is a count."""
     conn = duckdb.connect()
     conn.execute("create schema publication").fetchall()
     conn.execute("create table publication.catalogue (code varchar, type varchar)").fetchall()
@@ -92,7 +93,17 @@ def test_small_counts_rule():
         ("NDLS_TAUX", "01", 2e4, 20, 9, "ok"),        # population denominator: fine
         ("DELAI_ATTR_SD", "01", 40, 7, None, "ok"),   # offending: 7 cases
     ])
+    conn.execute("create table publication.parcours_siao (territoire_type varchar, territoire_code varchar, "
+                 "periode varchar, etape varchar, origine varchar, destination varchar, n bigint, statut varchar)")
+    conn.executemany("insert into publication.parcours_siao values ('departement', ?, '2024', 'orientation_sortie', "
+                     "'CHRS', ?, ?, ?)", [
+        ("01", "Rue", 4, "ok"),                       # offending: 4 requests
+        ("01", "Ensemble", 11, "ok"),
+        ("02", "Rue", None, "secret"),
+        ("02", "Ensemble", 0, "ok"),
+    ])
     found = small_counts(conn, SecretConfig(seuil=11, denominateur_population=("NDLS_TAUX", "TX_EQUIP_LA")))
     assert found.select("indicateur", "territoire_code").rows() == [
-        ("ATTR_SD", "02"), ("DELAI_ATTR_SD", "01"), ("TX_ATTR_SD", "02"), ("TX_ATTR_SD", "03"),
+        ("ATTR_SD", "02"), ("DELAI_ATTR_SD", "01"), ("PARCOURS|orientation_sortie|CHRS|Rue", "01"),
+        ("TX_ATTR_SD", "02"), ("TX_ATTR_SD", "03"),
     ]

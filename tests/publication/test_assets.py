@@ -6,7 +6,9 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from assets.publication import ASSETS, CHECKS, JOBS, SCHEDULES, SENSORS
+from assets.publication import ASSETS, JOBS, SCHEDULES, SENSORS
+from assets.publication.assets import ASSETS as INDICATEURS_ASSETS
+from assets.publication.checks import CHECKS as INDICATEURS_CHECKS
 from assets.publication.qualite import CHECK_SPECS
 from pipelines.resources import WarehouseResource
 from tests.publication.conftest import FR, HORS_LDA, LDA, dep, reg, row
@@ -40,14 +42,14 @@ def materialise(tmp_path, rows=ROWS):
     from tests.publication.conftest import make_warehouse
 
     make_warehouse(database, rows)
-    result = dg.materialize(ASSETS + CHECKS, resources={"warehouse": WarehouseResource(database=str(database))})
+    result = dg.materialize(INDICATEURS_ASSETS + INDICATEURS_CHECKS, resources={"warehouse": WarehouseResource(database=str(database))})
     return result, database
 
 
 def test_layer_exports():
-    assert [a.key.to_user_string() for a in ASSETS] == ["publication/indicateurs"]
+    assert [a.key.to_user_string() for a in ASSETS] == ["publication/indicateurs", "publication/parcours_siao"]
     assert SENSORS == [] and SCHEDULES == [] and JOBS == []
-    defs = dg.Definitions(assets=ASSETS, asset_checks=CHECKS, resources={"warehouse": WarehouseResource(database=":memory:")})
+    defs = dg.Definitions(assets=ASSETS, asset_checks=INDICATEURS_CHECKS, resources={"warehouse": WarehouseResource(database=":memory:")})
     assert defs.resolve_asset_graph() is not None
     spec = ASSETS[0].specs_by_key[dg.AssetKey(["publication", "indicateurs"])]
     assert spec.group_name == "publication"
@@ -89,7 +91,7 @@ def test_checks_fail_on_a_leaky_table(tmp_path):
         conn.execute(
             "update publication.indicateurs set valeur = 3 where indicateur = 'TX_ATTR_SD' and territoire_code = 'A'"
         ).fetchall()
-    checks = [c for c in CHECKS if c.check_specs and next(iter(c.check_specs)).name != "gx_valeurs_positives"]
+    checks = [c for c in INDICATEURS_CHECKS if c.check_specs and next(iter(c.check_specs)).name != "gx_valeurs_positives"]
     instance = dg.DagsterInstance.ephemeral()
     result = dg.materialize(
         checks,
