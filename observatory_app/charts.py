@@ -43,7 +43,8 @@ def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None
         title={"text": f"{titre}<br><sup>{texte_note}</sup>"},
         separators=", ",
         xaxis={"type": "category", "title": "Année"},
-        yaxis={"title": unite or "", "rangemode": "tozero"},
+        # « 60 000 », « 12,5 » (never plotly's SI « 60k »)
+        yaxis={"title": unite or "", "rangemode": "tozero", "tickformat": ",~f"},
         legend={"orientation": "h", "y": -0.2},
         margin={"t": 90},
         hovermode="x unified",
@@ -92,7 +93,7 @@ def classement_barres(
     fig.update_layout(
         title={"text": f"{titre}<br><sup>{note(source, annee, synthetique)}</sup>"},
         separators=", ",
-        xaxis={"title": unite or ""},
+        xaxis={"title": unite or "", "tickformat": ",~f"},
         yaxis={"type": "category"},
         height=max(400, 22 * ok.height + 120),
         margin={"t": 90},
@@ -246,4 +247,102 @@ def carte_departements(
         margin={"t": 90, "l": 10, "r": 10, "b": 10},
         showlegend=False,
     )
+    return fig
+
+
+ETAPES = {"situation_orientation": 0, "orientation_sortie": 1}
+COLONNES_SANKEY = ("Situation à la demande", "Orientation", "Sortie")
+
+
+def sankey_parcours(df: pl.DataFrame, territoire: str, annee: str, synthetique: bool) -> go.Figure:
+    """Sankey of the SIAO pathway (publication.parcours_siao of one territory and year): situation
+    at the request → orientation → exit. Only published flows are drawn; the secret ones are left
+    out (never drawn as 0) and their number is said under the title. Node labels give the published
+    totals (the margins `Ensemble`), « s » when secret."""
+    flux = df.filter((pl.col("origine") != "Ensemble") & (pl.col("destination") != "Ensemble"))
+    marges = df.filter((pl.col("origine") == "Ensemble") ^ (pl.col("destination") == "Ensemble"))
+    noeuds: dict[tuple[int, str], int] = {}
+    ordres: dict[tuple[int, str], int] = {}
+
+    def noeud(colonne: int, nom: str, ordre: int) -> int:
+        cle = (colonne, nom)
+        if cle not in noeuds:
+            noeuds[cle] = len(noeuds)
+            ordres[cle] = ordre
+        return noeuds[cle]
+
+    for e, o, oo, d, do in flux.select("etape", "origine", "origine_ordre", "destination", "destination_ordre").iter_rows():
+        noeud(ETAPES[e], o, oo)
+        noeud(ETAPES[e] + 1, d, do)
+    totaux: dict[tuple[int, str], str] = {}
+    for e, o, d, n, s in marges.select("etape", "origine", "destination", "n", "statut").iter_rows():
+        cle = (ETAPES[e], o) if d == "Ensemble" else (ETAPES[e] + 1, d)
+        totaux[cle] = fr.SECRET if s == "secret" else fr.nombre(n)
+    publies = flux.filter(pl.col("statut") == "ok")
+    secrets = flux.filter(pl.col("statut") == "secret").height
+    cles = sorted(noeuds, key=noeuds.get)
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            node={
+                "label": [f"{nom} ({totaux.get(cle, fr.ABSENT)})" for cle in cles for nom in [cle[1]]],
+                "x": [0.01 + 0.49 * cle[0] for cle in cles],
+                "y": [0.01 + 0.98 * (ordres[cle] - 1) / 7 for cle in cles],
+                "pad": 12,
+                "thickness": 14,
+                "color": [("#4c72b0", "#dd8452", "#55a868")[cle[0]] for cle in cles],
+                "hovertemplate": "%{label}<extra></extra>",
+            },
+            link={
+                "source": [noeuds[(ETAPES[e], o)] for e, o in publies.select("etape", "origine").iter_rows()],
+                "target": [noeuds[(ETAPES[e] + 1, d)] for e, d in publies.select("etape", "destination").iter_rows()],
+                "value": publies["n"].to_list(),
+                "customdata": [fr.nombre(n) for n in publies["n"].to_list()],
+                "hovertemplate": "%{source.label} → %{target.label} : %{customdata} demandes<extra></extra>",
+                "color": "rgba(120, 120, 120, 0.25)",
+            },
+            valueformat=",d",
+        )
+    )
+    mention = f" · {secrets} flux sous secret statistique non tracés" if secrets else ""
+    fig.update_layout(
+        title={"text": f"Parcours des demandes d'hébergement {annee} — {territoire}"
+                       f"<br><sup>{note('siao', annee, synthetique)}{mention}</sup>"},
+        separators=", ",
+        height=560,
+        margin={"t": 90, "l": 10, "r": 10, "b": 30},
+        annotations=[
+            {"x": x, "y": -0.06, "xref": "paper", "yref": "paper", "text": f"<b>{t}</b>", "showarrow": False,
+             "xanchor": a}
+            for x, t, a in zip((0, 0.5, 1), COLONNES_SANKEY, ("left", "center", "right"))
+        ],
+    )
+    return fig
+
+
+def evaluation_intervalles(df: pl.DataFrame, titre: str, unite: str, synthetique: bool) -> go.Figure:
+    """Difference in differences by year with its 95 % interval (error bars), zero line drawn.
+    `df`: periode, did, ic_bas, ic_haut, statut (secret rows are left out)."""
+    ok = df.filter((pl.col("statut") == "ok") & pl.col("did").is_not_null()).sort("periode")
+    fig = go.Figure(
+        go.Scatter(
+            x=ok["periode"].to_list(),
+            y=ok["did"].to_list(),
+            mode="markers",
+            marker={"size": 9},
+            name="Différence de différences",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (ok["ic_haut"] - ok["did"]).to_list(),
+                "arrayminus": (ok["did"] - ok["ic_bas"]).to_list(),
+            },
+            customdata=[[fr.nombre(b, 2), fr.nombre(h, 2)] for b, h in zip(ok["ic_bas"].to_list(), ok["ic_haut"].to_list())],
+            hovertemplate="%{x} : %{y:,.2f} [IC 95 % : %{customdata[0]} ; %{customdata[1]}]<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#888", "dash": "dot"})
+    fig = _mise_en_page(fig, titre, note("sne", _periode(ok.with_columns(pl.lit("ok").alias("statut"))) if ok.height else "—", synthetique), unite)
+    fig.update_layout(yaxis={"rangemode": "normal", "title": unite, "tickformat": ",~f"}, showlegend=False,
+                      hovermode="closest")
     return fig

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from pipelines.config import REFERENCE_DIR, Settings
+from pipelines.config import CONFIG_DIR, REFERENCE_DIR, Settings
 
 TTL = 600  # secondes
 
@@ -326,3 +326,183 @@ def geo_departements() -> tuple[dict, dict[str, dict]]:
         if f["properties"]["code"] in OUTRE_MER
     }
     return metropole, outre_mer
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def parcours(chemin: str, territoire_type: str, territoire_code: str, annee: str, version: float | None = None) -> pl.DataFrame:
+    """The SIAO pathway of one territory and year (publication.parcours_siao): both steps, flows
+    and margins (`Ensemble`), with their status; empty when the year is not covered."""
+    return _requete(
+        chemin,
+        """
+        select etape, origine, origine_ordre, destination, destination_ordre, n, statut
+        from publication.parcours_siao
+        where territoire_type = $type and territoire_code = $code and periode = $annee
+        order by etape desc, origine_ordre, destination_ordre
+        """,
+        {"type": territoire_type, "code": territoire_code, "annee": annee},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def annees_parcours(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> list[str]:
+    """Years with a published pathway for the territory, most recent first."""
+    df = _requete(
+        chemin,
+        """
+        select distinct periode from publication.parcours_siao
+        where territoire_type = $type and territoire_code = $code
+        order by periode desc
+        """,
+        {"type": territoire_type, "code": territoire_code},
+    )
+    return df["periode"].to_list()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def evaluation(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
+    """Section F for one territory (or the group LDA): DiD and its 95 % interval per indicator and year."""
+    return _requete(
+        chemin,
+        """
+        select indicateur, territoire_libelle, annee_reference, periode, valeur_reference, valeur,
+               evolution_territoire, evolution_reste_france, did, ic_bas, ic_haut, statut
+        from publication.evaluation_lda
+        where territoire_type = $type and territoire_code = $code
+        order by indicateur, periode
+        """,
+        {"type": territoire_type, "code": territoire_code},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def evaluation_methode(chemin: str, version: float | None = None) -> str:
+    df = _requete(chemin, "select texte from publication.evaluation_methode")
+    return df["texte"][0] if df.height else ""
+
+
+#: Size classes of the peers (same type of territory, population in [min, max[): data/config.
+CLASSES_TAILLE = CONFIG_DIR / "classes_taille.csv"
+
+
+@functools.lru_cache(maxsize=1)
+def classes_taille() -> pl.DataFrame:
+    """territoire_type, classe, population_min, population_max (exclusive; empty = no bound), libelle."""
+    return pl.read_csv(CLASSES_TAILLE, schema_overrides={"population_min": pl.Int64, "population_max": pl.Int64})
+
+
+def avec_classe(df: pl.DataFrame) -> pl.DataFrame:
+    """`df` (territoire_type, population, …) with its size class `classe`, `classe_libelle` (null
+    when no class applies: France, the groups, an unknown population)."""
+    classes = classes_taille().with_columns(pl.col("population_max").fill_null(2**62))
+    classees = df.join(classes, on="territoire_type", how="left").filter(
+        (pl.col("population") >= pl.col("population_min")) & (pl.col("population") < pl.col("population_max"))
+    )
+    return df.join(
+        classees.select("territoire_type", "territoire_code", "classe", pl.col("libelle").alias("classe_libelle")),
+        on=["territoire_type", "territoire_code"],
+        how="left",
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def pairs(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
+    """The territory's peers: the other territories of the same type in the same size class
+    (`data/config/classes_taille.csv`), with `classe_libelle`; empty when the class is unknown."""
+    tous = avec_classe(territoires(chemin, version).filter(pl.col("territoire_type") == territoire_type))
+    moi = tous.filter(pl.col("territoire_code") == territoire_code)
+    if moi.is_empty() or moi["classe"][0] is None:
+        return tous.clear()
+    return tous.filter((pl.col("classe") == moi["classe"][0]) & (pl.col("territoire_code") != territoire_code))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def serie_pairs(
+    chemin: str, indicateur: str, territoire_type: str, codes: tuple[str, ...], version: float | None = None
+) -> pl.DataFrame:
+    """Median of the peers' published values per year (lower median: `quantile_disc`), with the
+    number of peers it is computed on; secret and absent cells are left out."""
+    return _requete(
+        chemin,
+        """
+        select periode, quantile_disc(valeur, 0.5) as valeur, count(*) as n_pairs
+        from publication.indicateurs
+        where indicateur = $indicateur and territoire_type = $type and list_contains($codes, territoire_code)
+          and length(periode) = 4 and statut = 'ok'
+        group by periode
+        order by periode
+        """,
+        {"indicateur": indicateur, "type": territoire_type, "codes": list(codes)},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
+    """Every Logement d'abord territory's series of one indicator (for the sparklines) and its gap to
+    its trajectory in `annee`: the value it would have had if it had changed as the rest of France
+    (HORS_LDA) since its reference year (the year before its call): `ecart` = (T(annee) − T(ref)) −
+    (H(annee) − H(ref)), in the indicator's unit. Secret or absent cells give no gap."""
+    return _requete(
+        chemin,
+        """
+        with lda as (
+            select territoire_code, territoire_libelle, ami - 1 as annee_reference
+            from publication.territoires where territoire_type = 'territoire_lda'
+        ),
+        valeurs as (
+            select territoire_type, territoire_code, periode, valeur
+            from publication.indicateurs
+            where indicateur = $indicateur and length(periode) = 4 and statut = 'ok'
+        ),
+        series as (
+            select lda.territoire_code,
+                   list(v.valeur order by v.periode) filter (where v.valeur is not null) as serie,
+                   list(v.periode order by v.periode) filter (where v.valeur is not null) as periodes
+            from lda left join valeurs as v
+              on v.territoire_type = 'territoire_lda' and v.territoire_code = lda.territoire_code
+            group by lda.territoire_code
+        ),
+        reste as (
+            select periode, valeur from valeurs where territoire_type = 'groupe' and territoire_code = 'HORS_LDA'
+        )
+        select lda.territoire_code, lda.territoire_libelle, lda.annee_reference, series.serie, series.periodes,
+               cur.valeur - ref.valeur as evolution_territoire,
+               h_cur.valeur - h_ref.valeur as evolution_reste_france,
+               (cur.valeur - ref.valeur) - (h_cur.valeur - h_ref.valeur) as ecart
+        from lda
+        left join series using (territoire_code)
+        left join valeurs as cur
+          on cur.territoire_type = 'territoire_lda' and cur.territoire_code = lda.territoire_code and cur.periode = $annee
+        left join valeurs as ref
+          on ref.territoire_type = 'territoire_lda' and ref.territoire_code = lda.territoire_code
+         and ref.periode = cast(lda.annee_reference as varchar)
+        left join reste as h_cur on h_cur.periode = $annee
+        left join reste as h_ref on h_ref.periode = cast(lda.annee_reference as varchar)
+        order by lda.territoire_libelle
+        """,
+        {"indicateur": indicateur, "annee": annee},
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Per source: files loaded, last ingestion, and the latest year with a published value."""
+    return _requete(
+        chemin,
+        """
+        with fichiers as (
+            select source, count(distinct file_name) as fichiers, max(ingested_at) as derniere_ingestion
+            from publication.qualite
+            group by source
+        ),
+        donnees as (
+            select source, max(periode) filter (where length(periode) = 4) as derniere_annee
+            from publication.indicateurs
+            where statut <> 'absent'
+            group by source
+        )
+        select fichiers.source, fichiers.fichiers, fichiers.derniere_ingestion, donnees.derniere_annee
+        from fichiers left join donnees using (source)
+        order by fichiers.source
+        """,
+    )

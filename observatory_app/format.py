@@ -53,3 +53,20 @@ def evolution(actuelle: float | None, precedente: float | None, unite: str | Non
     ecart = 100 * (actuelle - precedente) / precedente
     signe = "+" if ecart >= 0 else "-"
     return f"{signe}{nombre(abs(ecart), 1)}\u00a0%"
+
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
+def horodatage(moment) -> str:
+    """A UTC timestamp (naive = UTC) → « 2 janvier 2025 à 04 h 00 » in Paris time; None → « — »."""
+    if moment is None:
+        return ABSENT
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(ZoneInfo("Europe/Paris"))
+    return f"{local.day} {MOIS[local.month - 1]} {local.year} à {local.hour:02d} h {local.minute:02d}"

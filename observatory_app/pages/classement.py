@@ -1,4 +1,5 @@
-"""Classement des territoires: every Logement d'abord territory × one indicator, sortable."""
+"""Classement des territoires: every Logement d'abord territory × one indicator, sortable, with its
+yearly series (sparkline) and the territories furthest from their trajectory marked."""
 
 import polars as pl
 import streamlit as st
@@ -29,7 +30,15 @@ annee = d.selectbox("Année", [str(a) for a in range(derniere, 2014, -1)], key="
 
 df = data.classement(chemin, indicateur, annee, version)
 unite = unites[indicateur]
+trajectoires = data.trajectoires(chemin, indicateur, annee, version)
+df = df.join(trajectoires.select("territoire_code", "annee_reference", "serie", "ecart"), on="territoire_code", how="left")
+N_SIGNALES = 5
+signales = set(
+    df.filter(pl.col("ecart").is_not_null()).sort(pl.col("ecart").abs(), descending=True)
+    .head(N_SIGNALES)["territoire_code"].to_list()
+)
 tableau = df.select(
+    pl.when(pl.col("territoire_code").is_in(list(signales))).then(pl.lit("⚠")).otherwise(pl.lit("")).alias("Écart marqué"),
     pl.col("territoire_libelle").alias("Territoire"),
     pl.col("ami").alias("Appel"),
     pl.col("nature").alias("Nature"),
@@ -38,6 +47,8 @@ tableau = df.select(
     pl.when((pl.col("statut") == "ok") & (pl.col("statut_precedent") == "ok"))
     .then(pl.col("valeur") - pl.col("valeur_precedente"))
     .alias(f"Évolution depuis {int(annee) - 1}"),
+    pl.col("serie").alias("Série"),
+    pl.col("ecart").alias("Écart à la trajectoire"),
 )
 st.dataframe(
     tableau,
@@ -47,9 +58,23 @@ st.dataframe(
         "Valeur": st.column_config.NumberColumn(f"Valeur ({unite})", format="localized"),
         f"Évolution depuis {int(annee) - 1}": st.column_config.NumberColumn(format="localized"),
         "Appel": st.column_config.NumberColumn(format="plain"),
+        "Série": st.column_config.LineChartColumn("Série annuelle (valeurs publiées)", width="medium"),
+        "Écart à la trajectoire": st.column_config.NumberColumn(
+            f"Écart à la trajectoire ({unite})", format="localized",
+            help="Évolution du territoire depuis son année de référence (l'année précédant son appel) moins celle "
+                 "du reste de la France sur la même période.",
+        ),
+        "Écart marqué": st.column_config.TextColumn("", width="small"),
     },
 )
-st.caption(commun.texte_secret(chemin, version) + " Les cases secrètes ou absentes sont vides dans la colonne Valeur et triées en dernier.")
+st.caption(
+    commun.texte_secret(chemin, version)
+    + " Les cases secrètes ou absentes sont vides dans la colonne Valeur et triées en dernier. "
+    + f"⚠ : les {len(signales)} territoires les plus éloignés de leur trajectoire en {annee}, c'est-à-dire de la "
+    "valeur qu'ils auraient eue en évoluant comme le reste de la France depuis leur année de référence "
+    "(écart positif : au-dessus, négatif : en dessous). Sans valeur publiée l'année de référence ou cette année, "
+    "pas d'écart. Une comparaison descriptive, non causale."
+)
 st.plotly_chart(
     charts.classement_barres(df, libelles[indicateur], unite, sources[indicateur], annee, synthetique),
     width="stretch",

@@ -1,4 +1,5 @@
-"""Fiche territoire: latest value of every indicator, a series against France, downloads."""
+"""Fiche territoire: latest value of every indicator, a series against France and the peers of the
+same size class, the SIAO pathway (Sankey), downloads."""
 
 import polars as pl
 import streamlit as st
@@ -56,7 +57,7 @@ else:
     st.dataframe(pl.DataFrame(lignes), hide_index=True, width="stretch")
     st.caption(commun.texte_secret(chemin, version))
 
-st.subheader("Évolution comparée à la France")
+st.subheader("Évolution comparée à la France et aux territoires de même taille")
 catalogue = data.catalogue(chemin, version)
 codes = catalogue["code"].to_list()
 noms = dict(zip(codes, catalogue["libelle"].to_list()))
@@ -64,6 +65,18 @@ unites = dict(zip(codes, catalogue["unite"].to_list()))
 sources = dict(zip(codes, catalogue["source"].to_list()))
 indicateur = st.selectbox("Indicateur", codes, format_func=lambda c: f"{noms[c]} ({c})", key="indicateur")
 serie = data.serie(chemin, indicateur, ((territoire_type, territoire_code), ("france", "FR")), version)
+pairs = data.pairs(chemin, territoire_type, territoire_code, version)
+if pairs.height:
+    mediane = data.serie_pairs(chemin, indicateur, territoire_type, tuple(pairs["territoire_code"].to_list()), version)
+    if mediane.height:
+        serie = pl.concat([
+            serie,
+            mediane.select(
+                pl.lit(territoire_type).alias("territoire_type"), pl.lit("PAIRS").alias("territoire_code"),
+                pl.lit("Médiane des territoires de même taille").alias("territoire_libelle"), "periode",
+                pl.col("valeur").cast(pl.Float64), pl.lit("ok").alias("statut"), pl.lit(sources[indicateur]).alias("source"),
+            ),
+        ], how="vertical_relaxed")
 if serie.is_empty():
     st.info("Indicateur non publié pour ce territoire.")
 else:
@@ -71,8 +84,34 @@ else:
         charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
         width="stretch",
     )
+    notes = []
     if serie.filter(pl.col("statut") == "secret").height:
-        st.caption("Les années couvertes par le secret statistique sont laissées vides sur le graphique.")
+        notes.append("Les années couvertes par le secret statistique sont laissées vides sur le graphique.")
+    if pairs.height:
+        notes.append(
+            f"Territoires de même taille : {pairs['classe_libelle'][0]} (population légale), "
+            f"{pairs.height} {'autre territoire' if pairs.height == 1 else 'autres territoires'} ; "
+            f"médiane de leurs valeurs publiées chaque année (les cases secrètes ou "
+            f"absentes n'y entrent pas). Classes : data/config/classes_taille.csv."
+        )
+    if notes:
+        st.caption(" ".join(notes))
+
+st.subheader("Parcours des demandes d'hébergement (SIAO)")
+annees_parcours = data.annees_parcours(chemin, territoire_type, territoire_code, version)
+if not annees_parcours:
+    st.info("Aucun parcours publié : pas de fichier SIAO couvrant ce territoire.")
+else:
+    annee_parcours = st.selectbox("Année de la demande", annees_parcours, key="annee_parcours")
+    parcours = data.parcours(chemin, territoire_type, territoire_code, annee_parcours, version)
+    libelle = libelles[choix].split(" (")[0]
+    st.plotly_chart(charts.sankey_parcours(parcours, libelle, annee_parcours, synthetique), width="stretch")
+    st.caption(
+        "Demandes d'hébergement (urgence et insertion, tous statuts) datées de l'année : situation au moment de "
+        "la demande, type d'orientation proposé, destination à la sortie (« Pas de sortie enregistrée » : "
+        "demande sans date de sortie). Entre parenthèses, le total publié de chaque catégorie ; « s » : secret "
+        "statistique. Les flux secrets ne sont pas tracés, jamais comptés à 0."
+    )
 
 st.subheader("Télécharger les données du territoire")
 tout = data.donnees_territoire(chemin, territoire_type, territoire_code, version)

@@ -1,9 +1,10 @@
-"""Qualité des données: rows read / accepted / quarantined by source and by rule, expectation results."""
+"""Qualité des données: freshness of each source, rows read / accepted / quarantined by source and
+by rule, expectation results."""
 
 import polars as pl
 import streamlit as st
 
-from observatory_app import commun, data
+from observatory_app import charts, commun, data
 from observatory_app import format as fr
 
 st.title("Qualité des données")
@@ -14,6 +15,24 @@ commun.bandeau(chemin, version)
 infos = data.a_propos(chemin, version)
 if "date_construction" in infos:
     st.caption(f"Fichier de publication construit le {infos['date_construction']}.")
+
+st.subheader("Fraîcheur des données")
+fraicheur = data.fraicheur(chemin, version)
+if fraicheur.is_empty():
+    st.info("Aucun fichier chargé.")
+else:
+    st.dataframe(
+        fraicheur.select(
+            pl.col("source").replace_strict(charts.SOURCES, default=pl.col("source")).alias("Source"),
+            pl.col("fichiers").map_elements(fr.nombre, return_dtype=pl.String).alias("Fichiers chargés"),
+            pl.col("derniere_ingestion").map_elements(fr.horodatage, return_dtype=pl.String).alias("Dernier chargement"),
+            pl.col("derniere_annee").fill_null(fr.ABSENT).alias("Dernière année publiée"),
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption("Dernier chargement : date du fichier le plus récemment chargé dans l'entrepôt (heure de Paris). "
+               "Dernière année publiée : la plus récente année ayant au moins une valeur publiée ou secrète.")
 
 st.subheader("Lignes par source")
 sources = data.qualite_par_source(chemin, version)

@@ -56,6 +56,35 @@ else:
     )
     st.caption("Les années sans valeur (secret ou source absente) sont laissées vides, jamais à zéro.")
 
+evaluation = data.evaluation(chemin, "groupe", "LDA", version)
+if evaluation.height:
+    st.markdown("**Écart à l'évolution du reste de la France (différence de différences, intervalle à 95 %)**")
+    reference = evaluation["annee_reference"].drop_nulls()
+    colonnes_eval = st.columns(2)
+    for colonne, (code, titre, unite) in zip(colonnes_eval, (
+        ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "points de %"),
+        ("ATTR_SD_100K", "Attributions aux ménages sans domicile pour 100 000 habitants", "pour 100 000 hab."),
+    )):
+        sous = evaluation.filter(pl.col("indicateur") == code)
+        if sous.height and not sous.filter(pl.col("statut") == "ok").height:
+            colonne.info(f"{titre} : écart non publié (secret statistique).")
+        elif sous.height:
+            colonne.plotly_chart(
+                charts.evaluation_intervalles(
+                    sous, f"{titre} : écart depuis {reference.min() if reference.len() else '—'}", unite, synthetique
+                ),
+                width="stretch",
+                key=f"evaluation_{code}",
+            )
+    st.caption(
+        "Chaque point : l'évolution des territoires Logement d'abord depuis leur année de référence, moins la même "
+        "évolution dans le reste de la France ; la barre : l'intervalle à 95 % (bootstrap sur les départements). "
+        "Un intervalle qui contient 0 ne distingue pas les territoires du reste de la France. Comparaison "
+        "descriptive, pas une mesure d'effet causal."
+    )
+    with st.expander("Méthode de l'évaluation"):
+        st.write(data.evaluation_methode(chemin, version))
+
 st.subheader("Carte des départements")
 codes = catalogue["code"].to_list()
 col_indicateur, col_annee = st.columns([3, 1])

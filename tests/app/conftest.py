@@ -43,9 +43,44 @@ SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, publi
 SECRET_NDLS = ("NDLS_PERS_RUE", "LDA-2018-01", "2024")  # 7 people in the street: secret too
 
 QUALITE = [
-    ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7),
-    ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3),
-    ("sne", "sne_2024.csv", 500, 500, 0, None, 0),
+    ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7, "2025-01-02 03:00:00"),
+    ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3, "2025-01-02 03:00:00"),
+    ("sne", "sne_2024.csv", 500, 500, 0, None, 0, "2025-03-04 05:06:07"),
+]
+
+
+# Reference year 2017 of the LDA territory of the 2018 call: its gap to the trajectory in 2024 is
+# (10.0 − 6.0) − (4.5 − 4.0) = 3.5 points.
+VALEURS_2017 = [("TX_ATTR_SD", "territoire_lda", "LDA-2018-01", "Ville de Test", 6.0),
+                ("TX_ATTR_SD", "groupe", "HORS_LDA", "Reste de la France", 4.0)]
+
+E = "Ensemble"
+# SIAO pathway of the Ain in 2024: 60 requests; the flow Rue → CHRS is secret.
+PARCOURS = [
+    ("situation_orientation", E, 0, E, 0, 60, "ok"),
+    ("situation_orientation", "Rue, abri de fortune, squat", 1, E, 0, 60, "ok"),
+    ("situation_orientation", E, 0, "Hébergement d'urgence ou hôtel", 1, 35, "ok"),
+    ("situation_orientation", E, 0, "Hébergement d'insertion (CHRS)", 2, None, "secret"),
+    ("situation_orientation", E, 0, "Sans orientation", 6, 20, "ok"),
+    ("situation_orientation", "Rue, abri de fortune, squat", 1, "Hébergement d'urgence ou hôtel", 1, 35, "ok"),
+    ("situation_orientation", "Rue, abri de fortune, squat", 1, "Hébergement d'insertion (CHRS)", 2, None, "secret"),
+    ("situation_orientation", "Rue, abri de fortune, squat", 1, "Sans orientation", 6, 20, "ok"),
+    ("orientation_sortie", E, 0, E, 0, 60, "ok"),
+    ("orientation_sortie", "Hébergement d'urgence ou hôtel", 1, E, 0, 35, "ok"),
+    ("orientation_sortie", "Sans orientation", 6, E, 0, 20, "ok"),
+    ("orientation_sortie", "Hébergement d'insertion (CHRS)", 2, E, 0, None, "secret"),
+    ("orientation_sortie", E, 0, "Autre hébergement", 3, 35, "ok"),
+    ("orientation_sortie", E, 0, "Pas de sortie enregistrée", 6, None, "secret"),
+    ("orientation_sortie", "Hébergement d'urgence ou hôtel", 1, "Autre hébergement", 3, 35, "ok"),
+    ("orientation_sortie", "Sans orientation", 6, "Pas de sortie enregistrée", 6, 20, "ok"),
+    ("orientation_sortie", "Hébergement d'insertion (CHRS)", 2, "Pas de sortie enregistrée", 6, None, "secret"),
+]
+
+# Evaluation of the group LDA: (indicateur, periode, did, ic_bas, ic_haut, statut)
+EVALUATION = [
+    ("TX_ATTR_SD", "2023", 1.25, 0.5, 2.0, "ok"),
+    ("TX_ATTR_SD", "2024", 1.5, -0.25, 3.0, "ok"),
+    ("ATTR_SD_100K", "2024", None, None, None, "secret"),
 ]
 
 
@@ -71,6 +106,33 @@ def construire(chemin) -> None:
                         "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
                         [code, ttype, territoire, libelle, periode, valeur, statut, sources[code]],
                     )
+        conn.executemany(
+            "insert into publication.indicateurs values (?, ?, ?, ?, '2017', ?, null, null, 'ok', 'sne', 0)",
+            VALEURS_2017,
+        )
+        conn.execute(
+            """create table publication.parcours_siao (territoire_type varchar, territoire_code varchar,
+            territoire_libelle varchar, periode varchar, etape varchar, origine varchar, origine_ordre integer,
+            destination varchar, destination_ordre integer, n bigint, statut varchar)"""
+        )
+        conn.executemany(
+            "insert into publication.parcours_siao values ('departement', '01', 'Ain', '2024', ?, ?, ?, ?, ?, ?, ?)",
+            PARCOURS,
+        )
+        conn.execute(
+            """create table publication.evaluation_lda (indicateur varchar, territoire_type varchar,
+            territoire_code varchar, territoire_libelle varchar, annee_reference integer, periode varchar,
+            valeur_reference double, valeur double, evolution_territoire double, evolution_reste_france double,
+            did double, ic_bas double, ic_haut double, n_departements_controle integer, statut varchar,
+            methode varchar)"""
+        )
+        conn.executemany(
+            "insert into publication.evaluation_lda values (?, 'groupe', 'LDA', 'Territoires Logement d''abord', "
+            "2017, ?, null, null, null, null, ?, ?, ?, 70, ?, 'DiD')",
+            EVALUATION,
+        )
+        conn.execute("create table publication.evaluation_methode as select 'Comparaison descriptive, "
+                     "pas une mesure d''effet causal (note de test).' as texte")
         conn.execute(
             """create table publication.territoires (territoire_type varchar, territoire_code varchar,
             territoire_libelle varchar, ami integer, nature varchar, population bigint)"""
@@ -84,9 +146,9 @@ def construire(chemin) -> None:
         conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
         conn.execute(
             """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
-            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint)"""
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp)"""
         )
-        conn.executemany("insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?)", QUALITE)
+        conn.executemany("insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?, ?)", QUALITE)
         conn.execute(
             """create table publication.qualite_controles (suite varchar, expectation varchar,
             table_name varchar, success boolean, observed varchar, details varchar, run_at timestamp)"""

@@ -36,7 +36,8 @@ def test_vue_nationale_chiffre_cle_en_francais(publication):
     assert tx.value.replace("\u00a0", " ") in ("6,2 %", "6,3 %")
     assert "synthétiques" in texte(at)
     graphiques = at.get("plotly_chart")
-    assert len(graphiques) == 3  # LDA vs HORS_LDA, the départements map, observatoire vs Baromètre
+    # LDA vs HORS_LDA, the evaluation (TX_ATTR_SD only: ATTR_SD_100K is secret), the map, the Baromètre
+    assert len(graphiques) == 4
     for graphique in graphiques:
         spec = json.loads(graphique.proto.spec)
         assert spec["layout"]["separators"] == ", "
@@ -90,11 +91,11 @@ def test_methodologie_liste_le_catalogue(publication):
 
 def test_qualite_montre_la_quarantaine(publication):
     at = ouvrir("pages/qualite.py")
-    par_source = at.dataframe[0].value
+    par_source = at.dataframe[1].value
     siao = par_source[par_source["Source"] == "siao"].iloc[0]
     assert siao["Lignes en quarantaine"] == "10"
     assert siao["Lignes lues"].replace("\u202f", " ") == "1 000"
-    regles = at.dataframe[1].value
+    regles = at.dataframe[2].value
     assert set(regles["Règle"]) == {"malformed_row", "invalid_date"}
     assert any("contrôles sont réussis" in s.value for s in at.success)
 
@@ -139,3 +140,54 @@ def test_depot_page_sans_fichier(publication):
     assert "200 Mo" in texte(at)
     assert len(at.get("file_uploader")) == 1
     assert not at.button  # nothing to deposit before a file is checked
+
+
+def test_vue_nationale_evaluation_avec_intervalles(publication):
+    at = ouvrir()
+    graphiques = [json.loads(g.proto.spec) for g in at.get("plotly_chart")]
+    evaluation = next(g for g in graphiques if "écart depuis 2017" in g["layout"]["title"]["text"])
+    point = evaluation["data"][0]
+    assert point["x"] == ["2023", "2024"] and point["y"] == [1.25, 1.5]
+    assert point["error_y"]["array"] == [0.75, 1.5]  # ic_haut − did
+    assert point["error_y"]["arrayminus"] == [0.75, 1.75]  # did − ic_bas: the 2024 interval contains 0
+    assert "pas une mesure d'effet causal" in texte(at)
+
+
+def test_fiche_territoire_pairs_et_parcours(publication):
+    at = ouvrir("pages/fiche_territoire.py")
+    options = at.selectbox(key="territoire").options
+    at.selectbox(key="territoire").select_index(options.index(next(o for o in options if "Ain" in o))).run()
+    at.selectbox(key="indicateur").set_value("TX_ATTR_SD").run()
+    assert not at.exception
+    graphiques = [json.loads(g.proto.spec) for g in at.get("plotly_chart")]
+    serie = graphiques[0]
+    lignes = {t["name"]: t["y"] for t in serie["data"]}
+    # the Ain (500 000 inhabitants) has one peer in its size class, the Aisne: the median is its values
+    assert lignes["Médiane des territoires de même taille"] == [5.0, 5.5]
+    assert lignes["France"] == [5.5, 6.25]
+    assert serie["layout"]["yaxis"]["tickformat"] == ",~f"  # « 60 000 », never « 60k »
+    assert "départements de 500 000 à 1 million d'habitants (population légale), 1 autre territoire" in texte(at)
+    sankey = next(g for g in graphiques if g["data"][0]["type"] == "sankey")["data"][0]
+    labels = sankey["node"]["label"]
+    assert "Rue, abri de fortune, squat (60)" in labels
+    assert "Hébergement d'insertion (CHRS) (s)" in labels  # a secret total shows « s »
+    # 4 published flows drawn; the 2 secret ones are left out, never drawn as 0
+    assert sorted(sankey["link"]["value"]) == [20, 20, 35, 35]
+    assert "2 flux sous secret statistique non tracés" in graphiques[1]["layout"]["title"]["text"]
+
+
+def test_classement_sparklines_et_trajectoire(publication):
+    at = ouvrir("pages/classement.py")
+    tableau = at.dataframe[0].value
+    ligne = tableau.iloc[0]
+    assert list(ligne["Série"]) == [6.0, 9.0, 10.0]  # 2017, 2023, 2024
+    assert ligne["Écart à la trajectoire"] == pytest.approx(3.5)
+    assert ligne["Écart marqué"] == "⚠"
+
+
+def test_qualite_fraicheur(publication):
+    at = ouvrir("pages/qualite.py")
+    fraicheur = at.dataframe[0].value
+    sne = fraicheur[fraicheur["Source"].str.startswith("SNE")].iloc[0]
+    assert sne["Dernier chargement"] == "4 mars 2025 à 06 h 06"  # 05:06 UTC is 06:06 in Paris
+    assert sne["Dernière année publiée"] == "2024"
