@@ -87,8 +87,11 @@ class DonneesRapport:
         ).sort("periode")
 
 
-def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = conn.sql("select table_name from duckdb_tables() where schema_name = 'publication'").fetchall()
+def _tables(conn: duckdb.DuckDBPyConnection, catalogue: str) -> set[str]:
+    rows = conn.sql(
+        "select table_name from duckdb_tables() where schema_name = 'publication' and database_name = $db",
+        params={"db": catalogue.replace('""', '"')},
+    ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -109,7 +112,14 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
     except duckdb.Error as erreur:
         raise RapportError(f"Impossible d'ouvrir le fichier de publication {chemin} : {erreur}") from erreur
     try:
-        tables = _tables(conn)
+        # Tables qualified by the file's catalog: a file named publication.duckdb would otherwise make
+        # « publication.x » ambiguous (catalog or schema).
+        catalogue_fichier = conn.sql("select current_database()").fetchall()[0][0].replace('"', '""')
+
+        def sql(texte: str, **params: object) -> duckdb.DuckDBPyRelation:
+            return conn.sql(texte.replace("publication.", f'"{catalogue_fichier}".publication.'), params=params or None)
+
+        tables = _tables(conn, catalogue_fichier)
         manquantes = {"indicateurs", "territoires", "catalogue", "a_propos"} - tables
         if manquantes:
             raise RapportError(
@@ -118,7 +128,7 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
             )
         annees = [
             int(r[0])
-            for r in conn.sql(
+            for r in sql(
                 "select distinct periode from publication.indicateurs "
                 "where length(periode) = 4 and statut <> 'absent' order by periode"
             ).fetchall()
@@ -128,21 +138,21 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
             raise RapportError(
                 f"Aucune donnée publiée pour l'année {annee} dans {chemin} (années disponibles : {disponibles})."
             )
-        a_propos = dict(conn.sql("select cle, valeur from publication.a_propos").fetchall())
-        catalogue = conn.sql("select * from publication.catalogue order by section, code").pl()
-        territoires = conn.sql("select * from publication.territoires").pl()
-        indicateurs = conn.sql(
+        a_propos = dict(sql("select cle, valeur from publication.a_propos").fetchall())
+        catalogue = sql("select * from publication.catalogue order by section, code").pl()
+        territoires = sql("select * from publication.territoires").pl()
+        indicateurs = sql(
             """
             select indicateur, territoire_type, territoire_code, territoire_libelle, periode,
                    valeur, statut, source
             from publication.indicateurs
             where length(periode) = 4 and list_contains($types, territoire_type)
             """,
-            params={"types": list(TYPES_RAPPORT)},
+            types=list(TYPES_RAPPORT),
         ).pl()
 
         def table(nom: str, requete: str) -> pl.DataFrame:
-            return conn.sql(requete).pl() if nom in tables else pl.DataFrame()
+            return sql(requete).pl() if nom in tables else pl.DataFrame()
 
         qualite = table("qualite", "select * from publication.qualite")
         controles = table("qualite_controles", "select * from publication.qualite_controles order by suite, expectation")
@@ -151,7 +161,7 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
         evaluation = table("evaluation_lda", "select * from publication.evaluation_lda") if "evaluation_lda" in tables else None
         methode = None
         if "evaluation_methode" in tables:
-            lignes = conn.sql("select texte from publication.evaluation_methode").fetchall()
+            lignes = sql("select texte from publication.evaluation_methode").fetchall()
             methode = lignes[0][0] if lignes else None
     finally:
         conn.close()

@@ -70,19 +70,19 @@ def generer(
     contenu = ct.construire(donnees)
     etape(f"Contenu calculé : {len(contenu.contexte['fiches'])} territoires Logement d'abord, "
           f"{len(contenu.figures)} graphiques")
-    images = gr.rendre(contenu.figures)
-    etape("Graphiques rendus" + ("" if images.statique else " (interactifs : Chromium indisponible pour kaleido)"))
-    page = rendu.html(contenu, images)
     dossier.mkdir(parents=True, exist_ok=True)
     cible_html, cible_pdf = noms(dossier, annee)
     jeton = uuid.uuid4().hex[:8]
     tmp_html = dossier / f".rapport-{annee}-{jeton}.html"
     tmp_pdf = dossier / f".rapport-{annee}-{jeton}.pdf"
     try:
-        tmp_html.write_text(page, encoding="utf-8")
-        os.replace(tmp_html, cible_html)
-        etape(f"HTML écrit : {cible_html}")
-        rendu.pdf(cible_html, tmp_pdf, annee, donnees.synthetique)
+        with rendu.navigateur() as chromium:
+            images = gr.rendre(contenu.figures, chromium)
+            etape("Graphiques rendus" + ("" if images.statique else " (interactifs : aucune image statique possible)"))
+            tmp_html.write_text(rendu.html(contenu, images), encoding="utf-8")
+            os.replace(tmp_html, cible_html)
+            etape(f"HTML écrit : {cible_html}")
+            rendu.pdf(chromium, cible_html, tmp_pdf, annee, donnees.synthetique)
         os.replace(tmp_pdf, cible_pdf)
     finally:
         tmp_html.unlink(missing_ok=True)

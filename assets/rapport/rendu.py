@@ -3,7 +3,9 @@ PDF (that HTML printed to A4 by Chromium through Playwright, page numbers in the
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import jinja2
 
@@ -52,26 +54,34 @@ PIED = (
 )
 
 
-def pdf(source_html: Path, cible: Path, annee: int, synthetique: bool, chromium: str | None = None) -> None:
-    """Print `source_html` to `cible` (A4, backgrounds, page numbers) with the system's Chromium."""
+@contextmanager
+def navigateur(chromium: str | None = None) -> Iterator:
+    """One headless Chromium (the system's, through Playwright) for the charts and the PDF."""
     from playwright.sync_api import sync_playwright
 
-    executable = chromium or gr.chromium()
     with sync_playwright() as p:
-        navigateur = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        instance = p.chromium.launch(executable_path=chromium or gr.chromium(), args=CHROMIUM_ARGS)
         try:
-            page = navigateur.new_page()
-            page.goto(source_html.resolve().as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            page.pdf(
-                path=str(cible),
-                format="A4",
-                print_background=True,
-                display_header_footer=True,
-                header_template=entete(annee, synthetique),
-                footer_template=PIED,
-                margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
-                prefer_css_page_size=True,
-            )
+            yield instance
         finally:
-            navigateur.close()
+            instance.close()
+
+
+def pdf(instance, source_html: Path, cible: Path, annee: int, synthetique: bool) -> None:
+    """Print `source_html` to `cible` (A4, backgrounds, page numbers) with the Chromium `instance`."""
+    page = instance.new_page()
+    try:
+        page.goto(source_html.resolve().as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        page.pdf(
+            path=str(cible),
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=entete(annee, synthetique),
+            footer_template=PIED,
+            margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
+            prefer_css_page_size=True,
+        )
+    finally:
+        page.close()

@@ -1,0 +1,177 @@
+"""Fixtures of the report tests.
+
+- `publication_pipeline` (session): a publication file built by the real pipeline from small
+  generated data (`simulate(scale=0.003, seed=5, years=(2024, 2025))` then `run_all`, ≈ 40 s), and
+  `rapport_pipeline` (session): its 2025 report, written once by `generer` (≈ 25 s);
+- `minuscule`: a tiny hand-made publication file (two Logement d'abord territories, three years,
+  a secret cell, an evaluation table with its bootstrap interval) for the unit tests, the CLI and
+  the Dagster asset; the right answers are written here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipelines.config import Settings
+
+ANNEE = 2025
+
+# --- the tiny hand-made publication ----------------------------------------------------------
+
+CATALOGUE = [
+    ("ATTR_TOT", "Attributions de logements sociaux", "nombre", "A", "Toutes les attributions", "attributions", None, "sne", "annuelle", "count"),
+    ("ATTR_SD", "Attributions à des ménages sans domicile", "nombre", "A", "Attributions aux ménages sans domicile", "attributions SD", None, "sne", "annuelle", "count"),
+    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "ATTR_SD / ATTR_TOT × 100", "attributions SD", "attributions", "sne", "annuelle", "rate"),
+    ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
+    ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
+]
+SOURCES = {c[0]: c[7] for c in CATALOGUE}
+LDA_A, LDA_B = "LDA-2018-200000001", "LDA-2021-75056"
+TERRITOIRES = [
+    ("france", "FR", "France", None, None, 1_000_000),
+    ("groupe", "LDA", "Territoires Logement d'abord", None, None, 400_000),
+    ("groupe", "HORS_LDA", "Reste de la France", None, None, 600_000),
+    ("territoire_lda", LDA_A, "Métropole de Test", 2018, "epci", 300_000),
+    ("territoire_lda", LDA_B, "Ville de Test", 2021, "commune", 100_000),
+]
+ANNEES = ("2017", "2018", "2019")
+#: indicator -> territory -> values of 2017, 2018, 2019 (None: secret in that year).
+VALEURS = {
+    "ATTR_TOT": {"FR": (10_000, 11_000, 12_345), "LDA": (4_000, 4_400, 5_000), "HORS_LDA": (6_000, 6_600, 7_345),
+                 LDA_A: (3_000, 3_300, 3_800), LDA_B: (1_000, 1_100, 1_200)},
+    "ATTR_SD": {"FR": (500, 600, 789), "LDA": (200, 260, 400), "HORS_LDA": (300, 340, 389),
+                LDA_A: (150, 200, None), LDA_B: (50, 60, 80)},
+    "TX_ATTR_SD": {"FR": (5.0, 5.4545, 6.3913), "LDA": (5.0, 5.9091, 8.0), "HORS_LDA": (5.0, 5.1515, 5.2961),
+                   LDA_A: (5.0, 6.0606, None), LDA_B: (5.0, 5.4545, 6.6667)},
+    "DEM_URG": {"FR": (20_000, 21_000, 23_456), "LDA": (8_000, 9_000, 9_500), "HORS_LDA": (12_000, 12_000, 13_956),
+                LDA_A: (6_000, 7_000, 7_100), LDA_B: (2_000, 2_000, 2_400)},
+    "NDLS_PERS": {"FR": (3_000, 3_100, 3_250), "LDA": (3_000, 3_100, 3_250), LDA_B: (3_000, 3_100, 3_250)},
+    "PLACES_PF": {"FR": (500, 550, 612), "LDA": (200, 250, 300), "HORS_LDA": (300, 300, 312),
+                  LDA_A: (150, 180, 200), LDA_B: (50, 70, 100)},
+}
+ANNEE_MINUSCULE = 2019
+#: marts.evaluation_lda rows as the publication copies them: the group LDA and LDA_A (secret in 2019).
+EVALUATION = [
+    # indicateur, type, code, libellé, référence, période, v_ref, v, évol. territoire, évol. reste, did, ic_bas, ic_haut, statut
+    ("TX_ATTR_SD", "groupe", "LDA", "Territoires Logement d'abord", 2017, "2019", 5.0, 8.0, 3.0, 0.2961, 2.7039, 1.26, 4.5, "ok"),
+    ("TX_ATTR_SD", "territoire_lda", LDA_A, "Métropole de Test", 2017, "2019", None, None, None, 0.2961, None, None, None, "secret"),
+    ("TX_ATTR_SD", "territoire_lda", LDA_A, "Métropole de Test", 2017, "2018", 5.0, 6.0606, 1.0606, 0.1515, 0.9091, -0.5, 2.25, "ok"),
+]
+
+
+def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True) -> Path:
+    libelles = {t[1]: (t[0], t[2]) for t in TERRITOIRES}
+    with duckdb.connect(str(chemin)) as conn:
+        conn.execute("create schema publication")
+        conn.execute(
+            """create table publication.indicateurs (indicateur varchar, territoire_type varchar,
+            territoire_code varchar, territoire_libelle varchar, periode varchar, valeur double,
+            numerateur double, denominateur double, statut varchar, source varchar,
+            part_non_localisable double)"""
+        )
+        for code, par_territoire in VALEURS.items():
+            for territoire, valeurs in par_territoire.items():
+                ttype, libelle = libelles[territoire]
+                for periode, valeur in zip(ANNEES, valeurs):
+                    statut = "ok" if valeur is not None else "secret"
+                    conn.execute(
+                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
+                        [code, ttype, territoire, libelle, periode, valeur, statut, SOURCES[code]],
+                    )
+        conn.execute(
+            """create table publication.territoires (territoire_type varchar, territoire_code varchar,
+            territoire_libelle varchar, ami integer, nature varchar, population bigint)"""
+        )
+        conn.executemany("insert into publication.territoires values (?, ?, ?, ?, ?, ?)", TERRITOIRES)
+        conn.execute(
+            """create table publication.catalogue (code varchar, libelle varchar, unite varchar,
+            section varchar, definition varchar, numerateur varchar, denominateur varchar,
+            source varchar, periodicite varchar, type varchar)"""
+        )
+        conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
+        conn.execute(
+            """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint)"""
+        )
+        conn.executemany(
+            "insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?)",
+            [("siao", "siao_01_2019-01.csv", 1000, 990, 10, "invalid_date", 7),
+             ("siao", "siao_01_2019-01.csv", 1000, 990, 10, "malformed_row", 3),
+             ("sne", "sne_attributions_2019.csv", 12_345, 12_345, 0, None, 0)],
+        )
+        conn.execute(
+            """create table publication.qualite_controles (suite varchar, expectation varchar,
+            table_name varchar, success boolean, observed varchar, details varchar, run_at timestamp)"""
+        )
+        conn.execute(
+            """insert into publication.qualite_controles values
+            ('publication_indicateurs', 'statut ∈ {ok, absent, secret}', 'publication.indicateurs', true,
+             '0 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05')"""
+        )
+        conn.execute(
+            """create table publication.series_publiees (serie varchar, territoire_type varchar,
+            territoire_code varchar, periode varchar, valeur double, unite varchar, source varchar)"""
+        )
+        conn.execute(
+            """create table publication.dictionnaire (table_name varchar, column_name varchar,
+            libelle varchar, definition varchar, unite varchar, source varchar)"""
+        )
+        conn.execute("insert into publication.dictionnaire values ('indicateurs', null, 'Indicateurs publiés', "
+                     "'Une ligne par indicateur, territoire et période', null, 'marts.indicateurs')")
+        conn.execute("create table publication.a_propos (cle varchar, valeur varchar)")
+        conn.executemany(
+            "insert into publication.a_propos values (?, ?)",
+            [("donnees", "synthétiques" if synthetique else "réelles"),
+             ("avertissement", "Données synthétiques de démonstration (test)." if synthetique else "Données réelles."),
+             ("seuil_secret_statistique", "11"), ("date_construction", "2020-01-02T03:04:05+00:00")],
+        )
+        if evaluation:
+            conn.execute(
+                """create table publication.evaluation_lda (indicateur varchar, territoire_type varchar,
+                territoire_code varchar, territoire_libelle varchar, annee_reference integer, periode varchar,
+                valeur_reference double, valeur double, evolution_territoire double,
+                evolution_reste_france double, did double, ic_bas double, ic_haut double,
+                n_departements_controle integer, statut varchar, methode varchar)"""
+            )
+            conn.executemany(
+                "insert into publication.evaluation_lda values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 60, ?, 'descriptif')",
+                EVALUATION,
+            )
+            conn.execute("create table publication.evaluation_methode (texte varchar)")
+            conn.execute("insert into publication.evaluation_methode values ('Note de méthode : descriptive, pas causale.')")
+    return chemin
+
+
+@pytest.fixture
+def minuscule(tmp_path: Path) -> Path:
+    return construire_minuscule(tmp_path / "observatoire.duckdb")
+
+
+# --- the publication built by the real pipeline ------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def publication_pipeline(tmp_path_factory) -> Path:
+    from pipelines.run import run_all
+    from pipelines.simulate import simulate
+
+    root = tmp_path_factory.mktemp("rapport_pipeline")
+    simulate(root / "landing", scale=0.003, seed=5, years=(ANNEE - 1, ANNEE))
+    settings = Settings(root / "landing", root / "entrepot.duckdb", root / "publication" / "observatoire.duckdb",
+                        "cle-de-test", root / "rapports")
+    resultat = run_all(settings, log=lambda _: None)
+    if not settings.publication.exists():
+        pytest.fail(f"le pipeline n'a pas écrit le fichier de publication : {resultat.errors}")
+    return settings.publication
+
+
+@pytest.fixture(scope="session")
+def rapport_pipeline(publication_pipeline: Path, tmp_path_factory):
+    from assets.rapport.generation import generer
+
+    out = tmp_path_factory.mktemp("rapports")
+    return generer(publication_pipeline, ANNEE, out, log=lambda _: None)

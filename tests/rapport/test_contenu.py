@@ -1,0 +1,151 @@
+"""The report's content on the tiny hand-made publication (`conftest.construire_minuscule`): the
+right answers are written here. No chart is rendered: these tests take a second."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from assets.rapport import contenu as ct
+from assets.rapport.donnees import RapportError, charger
+from observatory_app import format as fr
+from tests.rapport.conftest import ANNEE_MINUSCULE, LDA_A, LDA_B, construire_minuscule
+
+NNBSP = "\u202f"
+
+
+@pytest.fixture
+def contenu(minuscule):
+    return ct.construire(charger(minuscule, ANNEE_MINUSCULE))
+
+
+def fiche(contenu, code: str) -> dict:
+    (page,) = [f for f in contenu.contexte["fiches"] if f["code"] == code]
+    return page
+
+
+def ligne(lignes: list[dict], code: str) -> dict:
+    (l,) = [x for x in lignes if x["code"] == code]
+    return l
+
+
+def test_headline_figures_are_the_published_values_in_french(contenu):
+    cartes = {c["code"]: c for c in contenu.contexte["synthese"]["cartes"]}
+    assert list(cartes) == ct.CHIFFRES_CLES
+    assert cartes["ATTR_SD"]["n"] == "789"
+    assert cartes["ATTR_SD"]["n_1"] == "600"
+    assert cartes["ATTR_SD"]["evolution"] == "+31,5\u00a0%"
+    assert cartes["DEM_URG"]["n"] == f"23{NNBSP}456"
+    assert cartes["TX_ATTR_SD"]["n"] == "6,4\u00a0%"
+    assert cartes["TX_ATTR_SD"]["evolution"] == "+0,9 pt"
+    assert cartes["NDLS_PERS"]["n"] == f"3{NNBSP}250"
+    assert cartes["PLACES_PF"]["n"] == "612"
+
+
+def test_secret_cell_is_s_never_zero_and_hides_its_change(contenu):
+    lignes = fiche(contenu, LDA_A)["lignes"]
+    attr = ligne(lignes, "ATTR_SD")
+    assert (attr["n_1"], attr["n"], attr["evolution"]) == ("200", "s", "s")
+    assert attr["comparaisons"] == ["400", "789"]  # group LDA, France
+    assert ligne(lignes, "TX_ATTR_SD")["n"] == "s"
+
+
+def test_absent_cell_is_a_dash(contenu):
+    # Métropole de Test holds no Nuit de la Solidarité: no NDLS_PERS row at all.
+    ndls = ligne(fiche(contenu, LDA_A)["lignes"], "NDLS_PERS")
+    assert (ndls["n_1"], ndls["n"], ndls["evolution"]) == ("—", "—", "—")
+    # An indicator the catalogue of this file does not have is absent too, never 0.
+    assert ligne(fiche(contenu, LDA_A)["lignes"], "DELAI_ATTR_SD")["n"] == "—"
+
+
+def test_one_page_per_lda_territory_in_call_order(contenu):
+    assert [f["code"] for f in contenu.contexte["fiches"]] == [LDA_A, LDA_B]
+    assert fiche(contenu, LDA_A)["reference"] == 2017
+    assert fiche(contenu, LDA_A)["population"] == f"300{NNBSP}000"
+
+
+def test_evaluation_from_the_published_table_with_its_interval(contenu):
+    groupe = {(g["annee"], g["ligne"].indicateur): g["ligne"] for g in contenu.contexte["comparaison"]["groupe"]}
+    tx = groupe[(2019, "TX_ATTR_SD")]
+    assert (tx.valeur_reference, tx.valeur) == ("5,0\u00a0%", "8,0\u00a0%")
+    assert (tx.evolution_territoire, tx.evolution_reste, tx.did) == ("+3,0\u00a0pt", "+0,3\u00a0pt", "+2,7\u00a0pt")
+    assert tx.intervalle == "[+1,3 ; +4,5]"
+    assert contenu.contexte["comparaison"]["intervalle_publie"] is True
+    assert "descriptive, pas causale" in contenu.contexte["comparaison"]["methode"]
+    # 2018 has no row in the table: computed from the published values, without an interval.
+    tx18 = groupe[(2018, "TX_ATTR_SD")]
+    assert tx18.did == "+0,8\u00a0pt" and tx18.intervalle == "—"  # (5.9091 − 5) − (5.1515 − 5)
+
+
+def test_evaluation_of_a_secret_territory_is_secret(contenu):
+    e = fiche(contenu, LDA_A)["evaluations"]["TX_ATTR_SD"]
+    assert (e.valeur, e.evolution_territoire, e.did, e.intervalle) == ("s", "s", "s", "s")
+    assert e.evolution_reste == "+0,3\u00a0pt"  # the rest of France is published
+    assert fiche(contenu, LDA_B)["evaluations"] == {}  # 2019 is before its reference year 2020
+
+
+def test_evaluation_without_the_table_uses_published_values(tmp_path):
+    chemin = construire_minuscule(tmp_path / "p.duckdb", evaluation=False)
+    contenu = ct.construire(charger(chemin, ANNEE_MINUSCULE))
+    groupe = {(g["annee"], g["ligne"].indicateur): g["ligne"] for g in contenu.contexte["comparaison"]["groupe"]}
+    assert groupe[(2019, "TX_ATTR_SD")].did == "+2,7\u00a0pt"  # (8 − 5) − (5.2961 − 5)
+    assert groupe[(2019, "TX_ATTR_SD")].intervalle == "—"
+    # ATTR_SD per 100 000: LDA (400 − 200) / 400 000 × 1e5 = 50; HORS_LDA (389 − 300) / 600 000 × 1e5 ≈ 14.8
+    assert groupe[(2019, "ATTR_SD_100K")].did == "+35,2"
+    assert contenu.contexte["comparaison"]["intervalle_publie"] is False
+    assert fiche(contenu, LDA_A)["evaluations"]["TX_ATTR_SD"].did == "s"
+    assert "pas une mesure d'effet causal" in contenu.contexte["comparaison"]["methode"]
+
+
+def test_every_figure_says_source_period_and_synthetic(contenu):
+    assert len(contenu.figures) == 5  # synthesis, groups, one per territory (2), Nuits de la Solidarité
+    for fig in contenu.figures:
+        assert fig.layout.separators == ", "
+        assert fig.layout.xaxis.type == "category" or fig.data[0].orientation == "h"
+        texte = fig.layout.annotations[0].text
+        assert "Source :" in texte and "Période :" in texte
+        assert "Données synthétiques de démonstration" in texte
+
+
+def test_secret_points_are_gaps_not_zeros(contenu):
+    fig = contenu.figures[fiche(contenu, LDA_A)["figure"]]
+    trace = fig.data[0]  # the territory
+    points = dict(zip(trace.x, trace.y))
+    assert points["2019"] is None and points["2018"] == pytest.approx(6.0606)
+
+
+def test_real_data_carry_no_synthetic_mention(tmp_path):
+    chemin = construire_minuscule(tmp_path / "p.duckdb", synthetique=False)
+    contenu = ct.construire(charger(chemin, ANNEE_MINUSCULE))
+    assert contenu.contexte["synthetique"] is False
+    assert all("synthétiques" not in fig.layout.annotations[0].text for fig in contenu.figures)
+
+
+def test_quality_and_methodology_come_from_the_file(contenu):
+    qualite = contenu.contexte["qualite"]
+    siao = [s for s in qualite["sources"] if s["source"].startswith("SI-SIAO")][0]
+    assert (siao["fichiers"], siao["lues"], siao["quarantaine"], siao["part"]) == ("1", f"1{NNBSP}000", "10", "1,00\u00a0%")
+    assert [r["regle"] for r in qualite["regles"]] == ["invalid_date", "malformed_row"]
+    assert qualite["controles_resume"] == "1 contrôle réussi sur 1"
+    codes = [l["code"] for s in contenu.contexte["methodologie"]["sections"] for l in s["lignes"]]
+    assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"])
+
+
+def test_missing_file_and_year_without_data(tmp_path, minuscule):
+    with pytest.raises(RapportError, match="Fichier de publication introuvable"):
+        charger(tmp_path / "absent.duckdb", 2019)
+    with pytest.raises(RapportError, match="Aucune donnée publiée pour l'année 2010.*2017 à 2019"):
+        charger(minuscule, 2010)
+    autre = tmp_path / "autre.duckdb"
+    with duckdb.connect(str(autre)) as conn:
+        conn.execute("create table t (x int)")
+    with pytest.raises(RapportError, match="n'est pas un fichier de publication"):
+        charger(autre, 2019)
+
+
+def test_french_formatting_helpers():
+    assert ct.evolution_texte((5.0, "ok"), (5.02, "ok"), "%") == "0,0 pt"  # never « -0,0 »
+    assert ct.evolution_texte((None, "secret"), (5.0, "ok"), "%") == fr.SECRET
+    assert ct.evolution_texte((None, "absent"), (5.0, "ok"), "nombre") == fr.ABSENT
+    assert ct.signe(-0.04, 1, "pt") == "0,0\u00a0pt"
+    assert ct.date_francaise("2026-01-02T03:04:05+00:00") == "2 janvier 2026"

@@ -1,0 +1,122 @@
+"""The 2025 report of a publication file built by the real pipeline from small generated data
+(fixtures `publication_pipeline`, `rapport_pipeline`): one PDF page per Logement d'abord territory,
+headline figures equal to the publication's, secret cells « s », a self-contained HTML."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import duckdb
+import pytest
+from pypdf import PdfReader
+
+from assets.rapport.contenu import CHIFFRES_CLES, INDICATEURS_TERRITOIRE
+from observatory_app import format as fr
+from tests.rapport.conftest import ANNEE
+
+MARQUE = "Fiche territoire Logement d'abord · "
+
+
+def normalise(texte: str) -> str:
+    """PDF text and HTML compared with every kind of space as one plain space."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", texte)
+
+
+@pytest.fixture(scope="module")
+def pages(rapport_pipeline) -> list[str]:
+    return [normalise(p.extract_text() or "") for p in PdfReader(str(rapport_pipeline.pdf)).pages]
+
+
+@pytest.fixture(scope="module")
+def html(rapport_pipeline) -> str:
+    return rapport_pipeline.html.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def publie(publication_pipeline):
+    with duckdb.connect(str(publication_pipeline), read_only=True) as conn:
+        territoires = conn.sql(
+            "select territoire_code, territoire_libelle from publication.territoires "
+            "where territoire_type = 'territoire_lda' order by territoire_code"
+        ).fetchall()
+        catalogue = dict(conn.sql("select code, unite from publication.catalogue").fetchall())
+        france = {
+            (i, p): (v, s)
+            for i, p, v, s in conn.sql(
+                "select indicateur, periode, valeur, statut from publication.indicateurs where territoire_code = 'FR'"
+            ).fetchall()
+        }
+        secrets = conn.sql(
+            "select territoire_code, indicateur from publication.indicateurs where territoire_type = 'territoire_lda' "
+            "and periode = $p and statut = 'secret' and list_contains($codes, indicateur) order by all",
+            params={"p": str(ANNEE), "codes": INDICATEURS_TERRITOIRE},
+        ).fetchall()
+    return {"territoires": territoires, "catalogue": catalogue, "france": france, "secrets": secrets}
+
+
+def test_one_pdf_page_per_lda_territory(pages, publie):
+    territoires = publie["territoires"]
+    assert len(territoires) == 33
+    fiches = [p for p in pages if MARQUE in p]
+    assert len(fiches) == len(territoires)
+    for code, libelle in territoires:
+        avec_code = [p for p in fiches if f"{MARQUE}{code} " in p]
+        assert len(avec_code) == 1, code
+        assert normalise(libelle) in avec_code[0]
+
+
+def test_each_territory_page_fits_on_one_page(pages, publie):
+    """The page after a territory's page is the next territory's (or the next section): no overflow."""
+    indices = [i for i, p in enumerate(pages) if MARQUE in p]
+    assert indices == list(range(indices[0], indices[0] + len(publie["territoires"])))
+    assert "Nuits de la Solidarité" in pages[indices[-1] + 1]
+
+
+def test_headline_figures_equal_the_publication(html, pages, publie):
+    synthese = [p for p in pages if "1 · Synthèse nationale" in p]
+    assert len(synthese) == 1
+    for code in CHIFFRES_CLES:
+        valeur, statut = publie["france"].get((code, str(ANNEE)), (None, "absent"))
+        attendu = fr.valeur(valeur, statut, publie["catalogue"][code])
+        carte = re.search(rf'<div class="carte" data-indicateur="{code}">(.*?)</div>\s*</div>', html, re.S)
+        assert carte, code
+        assert f'<div class="valeur">{attendu}</div>' in carte.group(1)
+        assert normalise(attendu) in synthese[0]
+    # A figure in thousands, written the French way in the PDF too (« 3 371 », no « 3,371 » nor « 3.4k »).
+    dem = publie["france"][("DEM_URG", str(ANNEE))][0]
+    assert dem >= 1000 and normalise(fr.nombre(dem)) in synthese[0]
+
+
+def test_secret_cells_render_s_never_zero(html, publie):
+    assert publie["secrets"], "the small generated data have secret cells"
+    for code, indicateur in publie["secrets"][:10]:
+        section = re.search(rf'<section class="page fiche" id="fiche-{re.escape(code)}">(.*?)</section>', html, re.S)
+        ligne = re.search(rf'<tr data-indicateur="{indicateur}">(.*?)</tr>', section.group(1), re.S)
+        cellules = re.findall(r"<td[^>]*>(.*?)</td>", ligne.group(1))
+        assert cellules[2] == "s", (code, indicateur, cellules)  # libellé, N−1, N, évolution, …
+        assert cellules[3] == "s"  # its change would reveal it
+    assert "secret statistique" in html
+
+
+def test_html_is_self_contained(html, rapport_pipeline):
+    assert "http://" not in html and "https://" not in html
+    assert not re.search(r"<(link|script)[^>]+(src|href)=", html)
+    images = re.findall(r'<img class="graphique" alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html)
+    assert rapport_pipeline.graphiques_statiques
+    assert len(images) == rapport_pipeline.graphiques == 33 + 3
+    for image in images:
+        svg = base64.b64decode(image).decode("utf-8")
+        assert "Données synthétiques de démonstration" in svg
+        assert "Source :" in svg and "Période :" in svg
+        assert not re.search(r">\d+(\.\d+)?k<", svg)  # no « 60k » tick
+
+
+def test_cover_and_sections(pages, rapport_pipeline):
+    assert "Rapport annuel 2025" in pages[0] and "Données synthétiques de démonstration" in pages[0]
+    texte = " ".join(pages)
+    for titre in ("Synthèse nationale", "Les territoires Logement d'abord et le reste de la France",
+                  "descriptifs, pas causaux", "Nuits de la Solidarité", "Qualité des données", "Méthodologie", "Sources"):
+        assert titre in texte, titre
+    assert rapport_pipeline.pages_pdf == len(pages)
+    assert rapport_pipeline.octets_pdf < 10 * 1024 * 1024
