@@ -19,6 +19,11 @@ st.set_page_config(page_title="Observatoire du Logement d'abord", page_icon="ğŸ
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
+# The dÃ©partements outlines (read once per process) are loaded while the first page renders.
+from observatory_app import data  # noqa: E402
+
+data.prechauffer()
+
 navigation = st.navigation(
     {
         "Observatoire": [

@@ -65,8 +65,12 @@ def series_temporelles(
     """One line per territory (`territoire_libelle`) of `valeur` by `periode`.
 
     Secret and absent cells are gaps (never drawn as 0); secret points are listed in the hover.
+    Years after the last one with a value in any series (a grid year no source covers yet) are left out.
     """
     fig = go.Figure()
+    derniere = df.filter(pl.col("statut") != "absent")["periode"].max()
+    if derniere is not None:
+        df = df.filter(pl.col("periode") <= derniere)
     for libelle in df["territoire_libelle"].unique(maintain_order=True).to_list():
         sous = df.filter(pl.col("territoire_libelle") == libelle).sort("periode")
         valeurs = [v if s == "ok" else None for v, s in zip(sous["valeur"].to_list(), sous["statut"].to_list())]
@@ -271,23 +275,27 @@ def sankey_parcours(df: pl.DataFrame, territoire: str, annee: str, synthetique: 
             ordres[cle] = ordre
         return noeuds[cle]
 
-    for e, o, oo, d, do in flux.select("etape", "origine", "origine_ordre", "destination", "destination_ordre").iter_rows():
+    publies = flux.filter(pl.col("statut") == "ok")
+    # a node without any published flow would be drawn in the first column: it is named in the note instead
+    for e, o, oo, d, do in publies.sort("etape", "origine_ordre", "destination_ordre", descending=[True, False, False]).select(
+        "etape", "origine", "origine_ordre", "destination", "destination_ordre"
+    ).iter_rows():
         noeud(ETAPES[e], o, oo)
         noeud(ETAPES[e] + 1, d, do)
     totaux: dict[tuple[int, str], str] = {}
     for e, o, d, n, s in marges.select("etape", "origine", "destination", "n", "statut").iter_rows():
         cle = (ETAPES[e], o) if d == "Ensemble" else (ETAPES[e] + 1, d)
         totaux[cle] = fr.SECRET if s == "secret" else fr.nombre(n)
-    publies = flux.filter(pl.col("statut") == "ok")
     secrets = flux.filter(pl.col("statut") == "secret").height
     cles = sorted(noeuds, key=noeuds.get)
+    caches = sorted(
+        {(c, n) for c, n in totaux if (c, n) not in noeuds and n != "Ensemble"}, key=lambda cle: (cle[0], cle[1])
+    )
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             node={
                 "label": [f"{nom} ({totaux.get(cle, fr.ABSENT)})" for cle in cles for nom in [cle[1]]],
-                "x": [0.01 + 0.49 * cle[0] for cle in cles],
-                "y": [0.01 + 0.98 * (ordres[cle] - 1) / 7 for cle in cles],
                 "pad": 12,
                 "thickness": 14,
                 "color": [("#4c72b0", "#dd8452", "#55a868")[cle[0]] for cle in cles],
@@ -305,15 +313,17 @@ def sankey_parcours(df: pl.DataFrame, territoire: str, annee: str, synthetique: 
         )
     )
     mention = f" · {secrets} flux sous secret statistique non tracés" if secrets else ""
+    if caches:
+        mention += " · sans flux publié : " + ", ".join(f"{n} ({totaux[(c, n)]})" for c, n in caches)
     fig.update_layout(
         title={"text": f"Parcours des demandes d'hébergement {annee} — {territoire}"
                        f"<br><sup>{note('siao', annee, synthetique)}{mention}</sup>"},
         separators=", ",
         height=560,
-        margin={"t": 90, "l": 10, "r": 10, "b": 30},
+        margin={"t": 110, "l": 10, "r": 10, "b": 20},
         annotations=[
-            {"x": x, "y": -0.06, "xref": "paper", "yref": "paper", "text": f"<b>{t}</b>", "showarrow": False,
-             "xanchor": a}
+            {"x": x, "y": 1.0, "xref": "paper", "yref": "paper", "text": f"<b>{t}</b>", "showarrow": False,
+             "xanchor": a, "yanchor": "bottom"}
             for x, t, a in zip((0, 0.5, 1), COLONNES_SANKEY, ("left", "center", "right"))
         ],
     )
@@ -342,7 +352,9 @@ def evaluation_intervalles(df: pl.DataFrame, titre: str, unite: str, synthetique
         )
     )
     fig.add_hline(y=0, line={"color": "#888", "dash": "dot"})
-    fig = _mise_en_page(fig, titre, note("sne", _periode(ok.with_columns(pl.lit("ok").alias("statut"))) if ok.height else "—", synthetique), unite)
+    # a half-width chart: the note goes on two short lines
+    texte_note = note("sne", _periode(ok.with_columns(pl.lit("ok").alias("statut"))) if ok.height else "—", synthetique)
+    fig = _mise_en_page(fig, titre, texte_note.replace(" · Données", "<br>Données"), unite)
     fig.update_layout(yaxis={"rangemode": "normal", "title": unite, "tickformat": ",~f"}, showlegend=False,
-                      hovermode="closest")
+                      hovermode="closest", margin={"t": 110})
     return fig

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import streamlit as st
 
 from observatory_app import data
@@ -42,3 +43,17 @@ TEXTE_SECRET = (
 def texte_secret(chemin: str, version: float) -> str:
     seuil = int(data.a_propos(chemin, version).get("seuil_secret_statistique", "11"))
     return TEXTE_SECRET.format(seuil=seuil, seuil_moins_un=seuil - 1)
+
+
+@st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=64)
+def carte_departements(chemin: str, indicateur: str, annee: str, synthetique: bool, version: float | None = None):
+    """The départements map of one indicator and year, built once per (file, indicator, year): the
+    figure (≈ 0,5 Mo of outlines) is the slowest part of the national page to build."""
+    from observatory_app import charts
+
+    ligne = data.catalogue(chemin, version).filter(pl.col("code") == indicateur).row(0, named=True)
+    geo_metropole, geo_outre_mer = data.geo_departements()
+    return charts.carte_departements(
+        data.valeurs_departements(chemin, indicateur, annee, version), geo_metropole, geo_outre_mer,
+        ligne["libelle"] or indicateur, ligne["unite"], ligne["source"], annee, synthetique,
+    )

@@ -506,3 +506,17 @@ def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
         order by fichiers.source
         """,
     )
+
+
+_prechauffage: list = []
+
+
+def prechauffer() -> None:
+    """Read the reference GeoJSON in a background thread, once per process (the national page's map
+    needs it; reading and rounding it takes about a second)."""
+    import threading
+
+    if not _prechauffage:
+        fil = threading.Thread(target=geo_departements, daemon=True, name="geo_departements")
+        _prechauffage.append(fil)
+        fil.start()

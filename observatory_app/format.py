@@ -70,3 +70,15 @@ def horodatage(moment) -> str:
         moment = moment.replace(tzinfo=timezone.utc)
     local = moment.astimezone(ZoneInfo("Europe/Paris"))
     return f"{local.day} {MOIS[local.month - 1]} {local.year} à {local.hour:02d} h {local.minute:02d}"
+
+
+def horodatage_iso(texte: str | None) -> str:
+    """« 2026-11-25T16:27:43+00:00 » → « 25 novembre 2026 à 17 h 27 » (Paris); unreadable → as is."""
+    from datetime import datetime
+
+    if not texte:
+        return ABSENT
+    try:
+        return horodatage(datetime.fromisoformat(texte))
+    except ValueError:
+        return texte

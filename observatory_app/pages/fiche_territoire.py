@@ -108,9 +108,12 @@ else:
     st.plotly_chart(charts.sankey_parcours(parcours, libelle, annee_parcours, synthetique), width="stretch")
     st.caption(
         "Demandes d'hébergement (urgence et insertion, tous statuts) datées de l'année : situation au moment de "
-        "la demande, type d'orientation proposé, destination à la sortie (« Pas de sortie enregistrée » : "
-        "demande sans date de sortie). Entre parenthèses, le total publié de chaque catégorie ; « s » : secret "
-        "statistique. Les flux secrets ne sont pas tracés, jamais comptés à 0."
+        "la demande, type d'orientation proposé, destination à la sortie. Regroupements : « Rue, squat » = rue, abri "
+        "de fortune, squat, bidonville ; « Urgence ou hôtel » = CHU, hôtel ; « Logement adapté » = pension de "
+        "famille, résidence sociale (FJT à la sortie), intermédiation locative ; « Tiers, rue, institution » = "
+        "hébergé chez un tiers, rue, institution ; « Pas de sortie » = demande sans date de sortie "
+        "(data/config/parcours_categories.csv). Entre parenthèses, le total publié de chaque catégorie ; « s » : "
+        "secret statistique. Les flux secrets ne sont pas tracés, jamais comptés à 0."
     )
 
 st.subheader("Télécharger les données du territoire")

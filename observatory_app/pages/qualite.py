@@ -14,7 +14,7 @@ chemin, version = commun.publication()
 commun.bandeau(chemin, version)
 infos = data.a_propos(chemin, version)
 if "date_construction" in infos:
-    st.caption(f"Fichier de publication construit le {infos['date_construction']}.")
+    st.caption(f"Fichier de publication construit le {fr.horodatage_iso(infos['date_construction'])}.")
 
 st.subheader("Fraîcheur des données")
 fraicheur = data.fraicheur(chemin, version)

@@ -62,8 +62,8 @@ if evaluation.height:
     reference = evaluation["annee_reference"].drop_nulls()
     colonnes_eval = st.columns(2)
     for colonne, (code, titre, unite) in zip(colonnes_eval, (
-        ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "points de %"),
-        ("ATTR_SD_100K", "Attributions aux ménages sans domicile pour 100 000 habitants", "pour 100 000 hab."),
+        ("TX_ATTR_SD", "Part des attributions aux ménages SD", "points de %"),
+        ("ATTR_SD_100K", "Attributions aux ménages SD / 100 000 hab.", "pour 100 000 hab."),
     )):
         sous = evaluation.filter(pl.col("indicateur") == code)
         if sous.height and not sous.filter(pl.col("statut") == "ok").height:
@@ -71,13 +71,13 @@ if evaluation.height:
         elif sous.height:
             colonne.plotly_chart(
                 charts.evaluation_intervalles(
-                    sous, f"{titre} : écart depuis {reference.min() if reference.len() else '—'}", unite, synthetique
+                    sous, f"{titre}<br>écart depuis {reference.min() if reference.len() else '—'}", unite, synthetique
                 ),
                 width="stretch",
                 key=f"evaluation_{code}",
             )
     st.caption(
-        "Chaque point : l'évolution des territoires Logement d'abord depuis leur année de référence, moins la même "
+        "SD : sans domicile. Chaque point : l'évolution des territoires Logement d'abord depuis leur année de référence, moins la même "
         "évolution dans le reste de la France ; la barre : l'intervalle à 95 % (bootstrap sur les départements). "
         "Un intervalle qui contient 0 ne distingue pas les territoires du reste de la France. Comparaison "
         "descriptive, pas une mesure d'effet causal."
@@ -104,13 +104,8 @@ departements = data.valeurs_departements(chemin, indicateur, annee_carte, versio
 if departements.is_empty():
     st.info("Aucun département publié.")
 else:
-    ligne_cat = catalogue.filter(pl.col("code") == indicateur).row(0, named=True)
-    geo_metropole, geo_outre_mer = data.geo_departements()
     st.plotly_chart(
-        charts.carte_departements(
-            departements, geo_metropole, geo_outre_mer, ligne_cat["libelle"] or indicateur,
-            ligne_cat["unite"], ligne_cat["source"], annee_carte, synthetique,
-        ),
+        commun.carte_departements(chemin, indicateur, annee_carte, synthetique, version),
         width="stretch",
         key="carte_departements",
     )

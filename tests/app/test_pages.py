@@ -169,8 +169,10 @@ def test_fiche_territoire_pairs_et_parcours(publication):
     assert "départements de 500 000 à 1 million d'habitants (population légale), 1 autre territoire" in texte(at)
     sankey = next(g for g in graphiques if g["data"][0]["type"] == "sankey")["data"][0]
     labels = sankey["node"]["label"]
-    assert "Rue, abri de fortune, squat (60)" in labels
-    assert "Hébergement d'insertion (CHRS) (s)" in labels  # a secret total shows « s »
+    assert "Rue, squat (60)" in labels
+    assert "Pas de sortie (s)" in labels  # a secret total shows « s », never 0
+    titre = next(g for g in graphiques if g["data"][0]["type"] == "sankey")["layout"]["title"]["text"]
+    assert "sans flux publié : Insertion (CHRS) (s)" in titre  # no drawn flow: named, not drawn
     # 4 published flows drawn; the 2 secret ones are left out, never drawn as 0
     assert sorted(sankey["link"]["value"]) == [20, 20, 35, 35]
     assert "2 flux sous secret statistique non tracés" in graphiques[1]["layout"]["title"]["text"]
