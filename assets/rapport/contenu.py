@@ -307,7 +307,7 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
              (libelle_territoire(d, "groupe", "HORS_LDA"), d.serie("TX_ATTR_SD", "groupe", "HORS_LDA"))],
             d.libelle("TX_ATTR_SD"), "%", "sne", d.synthetique, annees, str(reference),
         )
-        fig.update_layout(height=280)
+        fig.update_layout(height=270)
         evals = ({k: evaluation(d, k, "territoire_lda", code, reference, annee) for k, _, _ in EVALUATION_INDICATEURS}
                  if annee > reference else {})
         pages.append({

@@ -72,7 +72,7 @@ def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None
         title={"text": titre, "x": 0.01, "xanchor": "left", "font": {"size": 14}},
         font={"family": POLICE, "size": 11, "color": "#222"},
         separators=", ",
-        margin={"l": 60, "r": 20, "t": 40, "b": 78},
+        margin={"l": 60, "r": 20, "t": 40, "b": 92},
         legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": 10}},
         annotations=[
             {
@@ -81,9 +81,10 @@ def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None
                 "yref": "paper",
                 "x": 0,
                 "y": 0,
-                "yshift": -72,
+                "yshift": -88,
                 "xanchor": "left",
                 "yanchor": "bottom",
+                "align": "left",
                 "showarrow": False,
                 "font": {"size": 9, "color": "#555"},
             }
@@ -116,7 +117,7 @@ def tendances(
                        line={"color": COULEURS[i % len(COULEURS)], "width": 3 if i == 0 else 2},
                        marker={"size": 6 if i == 0 else 4})
         )
-    texte_note = note(source, periode(sorted(periodes_ok)), synthetique) + " · Point manquant : secret statistique ou sans source"
+    texte_note = note(source, periode(sorted(periodes_ok)), synthetique) + "<br>Point manquant : secret statistique ou sans source"
     fig = _mise_en_page(fig, titre, texte_note, unite)
     if reference and reference in toutes:
         fig.add_vline(x=toutes.index(reference), line={"dash": "dot", "color": "#888", "width": 1})
