@@ -1,8 +1,8 @@
 """Every query of the app, in one place: read-only, parameterised, cached, returning polars.
 
 The app reads only the publication file (`Settings.from_env().publication`, env
-`OBSERVATOIRE_PUBLICATION`), opened read-only for each query and closed at once, so the
-pipeline can swap a new file in at any time. Each cached function takes the file's path as its
+`OBSERVATOIRE_PUBLICATION`), opened read-only once per version of the file (its modification
+time), so the pipeline can swap a new file in at any time. Each cached function takes the file's path as its
 first argument, so a new path (or a new file after a swap, via its modification time) is a new
 cache entry.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from pathlib import Path
 
 import duckdb
@@ -32,9 +33,33 @@ def version(chemin: str) -> float:
     return Path(chemin).stat().st_mtime
 
 
+_connexions: dict[str, tuple[float, duckdb.DuckDBPyConnection]] = {}
+_verrou = threading.Lock()
+
+
+def _base(chemin: str) -> duckdb.DuckDBPyConnection:
+    """One connection per publication file and version (its modification time), kept for the
+    process: opening the file costs tens of milliseconds per query otherwise. The file is attached
+    read-only to an in-memory database of its own (not `duckdb.connect(path)`, whose process-wide
+    cache would hand back the instance of the replaced file): a swapped-in file has a new mtime,
+    hence a fresh attach of the new file; the old connection is closed."""
+    mtime = Path(chemin).stat().st_mtime
+    with _verrou:
+        connue = _connexions.get(chemin)
+        if connue is None or connue[0] != mtime:
+            conn = duckdb.connect(":memory:")
+            conn.execute(f"attach '{chemin.replace(chr(39), chr(39) * 2)}' as pub (read_only)").fetchall()
+            _connexions[chemin] = (mtime, conn)
+            if connue is not None:
+                connue[1].close()
+        return _connexions[chemin][1]
+
+
 def _requete(chemin: str, sql: str, params: dict | None = None) -> pl.DataFrame:
-    with duckdb.connect(chemin, read_only=True) as conn:
-        return conn.sql(sql, params=params or {}).pl()
+    """Run one parameterised query on a cursor of its own (sessions run in several threads)."""
+    with _base(chemin).cursor() as curseur:
+        curseur.execute("use pub")  # a cursor starts in the in-memory catalog
+        return curseur.sql(sql, params=params or {}).pl()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

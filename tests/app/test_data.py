@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import duckdb
 
 from observatory_app import data
@@ -21,12 +24,18 @@ def test_derniere_annee_complete_ignore_une_annee_partielle(publication):
 
 
 def test_une_nouvelle_version_du_fichier_est_relue(publication):
+    """The pipeline writes a new file and swaps it in (os.replace): the app reads the new one."""
     chemin = data.chemin_publication()
     assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"
-    with duckdb.connect(str(publication)) as conn:
+    nouveau = publication.with_name("nouveau.duckdb")
+    shutil.copy(publication, nouveau)
+    with duckdb.connect(str(nouveau)) as conn:
         conn.execute("update publication.a_propos set valeur = 'réelles' where cle = 'donnees'")
+    os.utime(nouveau, (1e9, 1e9))  # a modification time of its own, as any new file has
+    os.replace(nouveau, publication)
     assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"  # same version: cached
     assert data.a_propos(chemin, 2.0)["donnees"] == "réelles"
+    assert data.qualite_par_source(chemin).height == 2  # queries after the swap read the new file
 
 
 def test_qualite_compte_chaque_fichier_une_fois(publication):
