@@ -9,6 +9,7 @@ half-written report.
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -47,11 +48,13 @@ def noms(dossier: Path, annee: int) -> tuple[Path, Path]:
 
 
 def compter_pages(chemin: Path) -> int | None:
-    """Number of pages of the PDF (pypdf when installed, else None)."""
+    """Number of pages of the PDF: pypdf when installed (dev extras), else the page objects of
+    Chromium's uncompressed page tree."""
     try:
         from pypdf import PdfReader
     except ImportError:
-        return None
+        n = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", chemin.read_bytes()))
+        return n or None
     return len(PdfReader(str(chemin)).pages)
 
 

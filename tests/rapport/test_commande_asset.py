@@ -4,6 +4,7 @@ stays out of the whole-pipeline run."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 
 from assets.diffusion.resources import PublicationFileResource
 from assets.rapport.assets import KEY, PARTITIONS, annuel
+from assets.rapport.generation import compter_pages
 from assets.rapport.resources import RapportsResource
 from pipelines.cli import main
 from tests.rapport.conftest import ANNEE_MINUSCULE, LDA_A, LDA_B
@@ -24,7 +26,7 @@ def fiches(pdf: Path) -> list[str]:
     return [t for t in textes if MARQUE in t]
 
 
-def test_cli_writes_html_and_pdf(minuscule, tmp_path):
+def test_cli_writes_html_and_pdf(minuscule, tmp_path, monkeypatch):
     out = tmp_path / "rapports"
     result = CliRunner().invoke(main, ["report", "--year", str(ANNEE_MINUSCULE), "--out", str(out),
                                        "--publication", str(minuscule)])
@@ -35,6 +37,11 @@ def test_cli_writes_html_and_pdf(minuscule, tmp_path):
     assert "Fichier de publication lu" in result.output and f"PDF : {pdf}" in result.output
     pages = fiches(pdf)
     assert len(pages) == 2 and LDA_A in pages[0] and LDA_B in pages[1]
+    # Without pypdf (not a runtime dependency) the page count comes from the PDF's page objects.
+    n = len(PdfReader(str(pdf)).pages)
+    assert f"{n} pages" in result.output
+    monkeypatch.setitem(sys.modules, "pypdf", None)
+    assert compter_pages(pdf) == n
 
 
 def test_default_folder_from_settings(monkeypatch, tmp_path):
