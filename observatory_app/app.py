@@ -15,7 +15,7 @@ if str(RACINE) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-st.set_page_config(page_title="Observatoire du Logement d'abord", page_icon="🏠", layout="wide")
+st.set_page_config(page_title="Observatoire du Logement d'abord", page_icon=":material/home:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -27,17 +27,17 @@ data.prechauffer()
 navigation = st.navigation(
     {
         "Observatoire": [
-            st.Page(PAGES / "vue_nationale.py", title="Vue nationale", icon="🇫🇷", default=True),
-            st.Page(PAGES / "fiche_territoire.py", title="Fiche territoire", icon="📍"),
-            st.Page(PAGES / "classement.py", title="Classement des territoires", icon="📊"),
-            st.Page(PAGES / "ndls.py", title="Nuits de la Solidarité", icon="🌙"),
+            st.Page(PAGES / "vue_nationale.py", title="Vue nationale", icon=":material/map:", default=True),
+            st.Page(PAGES / "fiche_territoire.py", title="Fiche territoire", icon=":material/location_on:"),
+            st.Page(PAGES / "classement.py", title="Classement des territoires", icon=":material/leaderboard:"),
+            st.Page(PAGES / "ndls.py", title="Nuits de la Solidarité", icon=":material/dark_mode:"),
         ],
         "Données": [
-            st.Page(PAGES / "depot.py", title="Déposer un export", icon="📤"),
+            st.Page(PAGES / "depot.py", title="Déposer un export", icon=":material/upload_file:"),
         ],
         "À propos": [
-            st.Page(PAGES / "methodologie.py", title="Méthodologie", icon="📖"),
-            st.Page(PAGES / "qualite.py", title="Qualité des données", icon="✅"),
+            st.Page(PAGES / "methodologie.py", title="Méthodologie", icon=":material/menu_book:"),
+            st.Page(PAGES / "qualite.py", title="Qualité des données", icon=":material/fact_check:"),
         ],
     }
 )

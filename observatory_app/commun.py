@@ -27,7 +27,7 @@ def bandeau(chemin: str, version: float) -> bool:
     infos = data.a_propos(chemin, version)
     synthetique = data.donnees_synthetiques(infos)
     if synthetique:
-        st.warning(infos.get("avertissement") or "Données synthétiques de démonstration.", icon="⚠️")
+        st.warning(infos.get("avertissement") or "Données synthétiques de démonstration.", icon=":material/warning:")
     return synthetique
 
 

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import charts, commun, data
+from observatory_app import format as fr
 
 st.title("Classement des territoires")
 st.write("Les territoires Logement d'abord pour un indicateur et une année ; cliquez sur un en-tête de colonne pour trier.")
@@ -37,18 +38,19 @@ signales = set(
     df.filter(pl.col("ecart").is_not_null()).sort(pl.col("ecart").abs(), descending=True)
     .head(N_SIGNALES)["territoire_code"].to_list()
 )
+decimales = fr.decimales_pour(unite)
 tableau = df.select(
     pl.when(pl.col("territoire_code").is_in(list(signales))).then(pl.lit("⚠")).otherwise(pl.lit("")).alias("Écart marqué"),
     pl.col("territoire_libelle").alias("Territoire"),
-    pl.col("ami").alias("Appel"),
+    pl.col("ami").cast(pl.Int64).cast(pl.String).alias("Appel"),
     pl.col("nature").alias("Nature"),
-    pl.when(pl.col("statut") == "ok").then(pl.col("valeur")).alias("Valeur"),
+    pl.when(pl.col("statut") == "ok").then(pl.col("valeur").round(decimales)).alias("Valeur"),
     pl.col("statut").replace_strict({"ok": "publiée", "secret": "s (secret)", "absent": "— (absente)"}, default="— (absente)").alias("Statut"),
     pl.when((pl.col("statut") == "ok") & (pl.col("statut_precedent") == "ok"))
-    .then(pl.col("valeur") - pl.col("valeur_precedente"))
+    .then((pl.col("valeur") - pl.col("valeur_precedente")).round(decimales))
     .alias(f"Évolution depuis {int(annee) - 1}"),
     pl.col("serie").alias("Série"),
-    pl.col("ecart").alias("Écart à la trajectoire"),
+    pl.col("ecart").round(decimales + 1).alias("Écart à la trajectoire"),
 )
 st.dataframe(
     tableau,
@@ -57,7 +59,7 @@ st.dataframe(
     column_config={
         "Valeur": st.column_config.NumberColumn(f"Valeur ({unite})", format="localized"),
         f"Évolution depuis {int(annee) - 1}": st.column_config.NumberColumn(format="localized"),
-        "Appel": st.column_config.NumberColumn(format="plain"),
+        "Appel": st.column_config.TextColumn("Appel"),
         "Série": st.column_config.LineChartColumn("Série annuelle (valeurs publiées)", width="medium"),
         "Écart à la trajectoire": st.column_config.NumberColumn(
             f"Écart à la trajectoire ({unite})", format="localized",
