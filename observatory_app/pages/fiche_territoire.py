@@ -120,10 +120,11 @@ st.subheader("Télécharger les données du territoire")
 tout = data.donnees_territoire(chemin, territoire_type, territoire_code, version)
 nom = f"observatoire_{territoire_type}_{territoire_code}"
 g, d = st.columns(2)
-g.download_button("CSV (Excel, séparateur « ; »)", export.csv_excel(tout), f"{nom}.csv", "text/csv", key="csv")
+# the files are made when the button is clicked, not at each run of the page
+g.download_button("CSV (Excel, séparateur « ; »)", lambda: export.csv_excel(tout), f"{nom}.csv", "text/csv", key="csv")
 d.download_button(
     "XLSX",
-    export.xlsx(tout),
+    lambda: export.xlsx(tout),
     f"{nom}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
