@@ -369,19 +369,22 @@ def qualite(d: DonneesRapport) -> dict:
     regles = []
     if d.qualite.height:
         fichiers = d.qualite.unique(["source", "file_name"], keep="first")
+        dernier = (pl.col("ingested_at").max().cast(pl.String) if "ingested_at" in fichiers.columns
+                   else pl.lit(None, pl.String)).alias("dernier")
         for r in fichiers.group_by("source").agg(
             pl.len().alias("fichiers"), pl.col("rows_read").sum(), pl.col("rows_accepted").sum(),
-            pl.col("rows_quarantined").sum(),
+            pl.col("rows_quarantined").sum(), dernier,
         ).sort("source").iter_rows(named=True):
             part = 100 * r["rows_quarantined"] / r["rows_read"] if r["rows_read"] else None
             sources.append({
-                "source": gr.libelle_source(r["source"]), "fichiers": fr.nombre(r["fichiers"]),
+                "source": majuscule(gr.libelle_source(r["source"])), "fichiers": fr.nombre(r["fichiers"]),
                 "lues": fr.nombre(r["rows_read"]), "acceptees": fr.nombre(r["rows_accepted"]),
                 "quarantaine": fr.nombre(r["rows_quarantined"]), "part": fr.pourcentage(part, 2),
+                "dernier": date_francaise(r["dernier"].replace(" ", "T")) if r["dernier"] else fr.ABSENT,
             })
         for r in (d.qualite.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
                   .agg(pl.col("n").sum()).sort("n", descending=True).iter_rows(named=True)):
-            regles.append({"source": gr.libelle_source(r["source"]), "regle": r["rule"], "n": fr.nombre(r["n"])})
+            regles.append({"source": majuscule(gr.libelle_source(r["source"])), "regle": r["rule"], "n": fr.nombre(r["n"])})
     controles = []
     for r in d.qualite_controles.iter_rows(named=True) if d.qualite_controles.height else []:
         controles.append({"suite": r["suite"], "expectation": r["expectation"],
@@ -394,7 +397,7 @@ def qualite(d: DonneesRapport) -> dict:
         (pl.col("statut") == "ok").sum().alias("ok"), (pl.col("statut") == "secret").sum().alias("secret"),
         (pl.col("statut") == "absent").sum().alias("absent"), pl.len().alias("total"),
     ).sort("source").iter_rows(named=True):
-        couverture.append({"source": gr.libelle_source(r["source"]),
+        couverture.append({"source": majuscule(gr.libelle_source(r["source"])),
                            **{k: fr.nombre(r[k]) for k in ("ok", "secret", "absent", "total")}})
     n_ok = sum(1 for r in controles if r["ok"])
     return {"sources": sources, "regles": regles, "controles": controles, "couverture": couverture,
