@@ -3,6 +3,9 @@ right answers are written here. No chart is rendered: these tests take a second.
 
 from __future__ import annotations
 
+import base64
+import re
+
 import duckdb
 import pytest
 
@@ -149,3 +152,14 @@ def test_french_formatting_helpers():
     assert ct.evolution_texte((None, "absent"), (5.0, "ok"), "nombre") == fr.ABSENT
     assert ct.signe(-0.04, 1, "pt") == "0,0\u00a0pt"
     assert ct.date_francaise("2026-01-02T03:04:05+00:00") == "2 janvier 2026"
+
+
+def test_kaleido_fallback_draws_the_same_svg(contenu):
+    """Without a Playwright browser, the figures are drawn by kaleido (same plotly.js, same SVG)."""
+    from assets.rapport import graphiques as gr
+
+    rendu = gr.rendre(contenu.figures[:1])
+    assert rendu.statique and rendu.plotly_js is None
+    (fragment,) = rendu.fragments
+    svg = base64.b64decode(re.search(r"base64,([^\"]+)", fragment).group(1)).decode("utf-8")
+    assert "<svg" in svg and "Données synthétiques de démonstration" in svg

@@ -105,11 +105,15 @@ def test_html_is_self_contained(html, rapport_pipeline):
     images = re.findall(r'<img class="graphique" alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html)
     assert rapport_pipeline.graphiques_statiques
     assert len(images) == rapport_pipeline.graphiques == 33 + 3
+    milliers = 0
     for image in images:
         svg = base64.b64decode(image).decode("utf-8")
         assert "Données synthétiques de démonstration" in svg
         assert "Source :" in svg and "Période :" in svg
         assert not re.search(r">\d+(\.\d+)?k<", svg)  # no « 60k » tick
+        assert not re.search(r">\d{1,3},\d{3}<", svg)  # no « 1,000 »
+        milliers += len(re.findall(r">\d{1,3} \d{3}<", svg))  # « 1 000 »
+    assert milliers  # the Nuits de la Solidarité chart has ticks in thousands
 
 
 def test_cover_and_sections(pages, rapport_pipeline):
