@@ -149,9 +149,10 @@ def barres(
 def chromium() -> str | None:
     """The Chromium used by kaleido and for the PDF: `OBSERVATOIRE_CHROMIUM`, `BROWSER_PATH`,
     else the system's `chromium` (never downloaded)."""
-    for candidat in (os.environ.get("OBSERVATOIRE_CHROMIUM"), os.environ.get("BROWSER_PATH")):
-        if candidat and os.path.exists(candidat):
-            return candidat
+    if explicite := os.environ.get("OBSERVATOIRE_CHROMIUM"):
+        return explicite  # as configured, even if wrong: the launch then says so
+    if (candidat := os.environ.get("BROWSER_PATH")) and os.path.exists(candidat):
+        return candidat
     for nom in ("chromium", "chromium-browser", "google-chrome"):
         if chemin := shutil.which(nom):
             return chemin

@@ -11,6 +11,7 @@ import jinja2
 
 from assets.rapport import graphiques as gr
 from assets.rapport.contenu import Contenu
+from assets.rapport.donnees import RapportError
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHROMIUM_ARGS = [
@@ -57,10 +58,20 @@ PIED = (
 @contextmanager
 def navigateur(chromium: str | None = None) -> Iterator:
     """One headless Chromium (the system's, through Playwright) for the charts and the PDF."""
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
+    executable = chromium or gr.chromium()
+    if not executable:
+        raise RapportError(
+            "Chromium introuvable : il dessine les graphiques et imprime le PDF. Installez-le (paquet chromium) "
+            "ou indiquez son chemin dans OBSERVATOIRE_CHROMIUM."
+        )
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=chromium or gr.chromium(), args=CHROMIUM_ARGS)
+        try:
+            instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except PlaywrightError as erreur:
+            raise RapportError(f"Chromium ({executable}) ne démarre pas : {erreur}") from erreur
         try:
             yield instance
         finally:

@@ -72,6 +72,14 @@ def test_cli_fails_clearly_for_a_year_without_data(minuscule, tmp_path):
     assert "années disponibles : 2017 à 2019" in result.output
 
 
+def test_cli_fails_clearly_without_chromium(minuscule, tmp_path):
+    result = CliRunner().invoke(main, ["report", "--year", "2019", "--out", str(tmp_path), "--publication", str(minuscule)],
+                                env={"OBSERVATOIRE_CHROMIUM": str(tmp_path / "pas-de-chromium")})
+    assert result.exit_code == 1
+    assert "Erreur : Chromium" in result.output and "ne démarre pas" in result.output
+    assert not (tmp_path / "rapport-2019.pdf").exists()
+
+
 def test_cli_requires_the_year():
     result = CliRunner().invoke(main, ["report"])
     assert result.exit_code == 2 and "--year" in result.output
