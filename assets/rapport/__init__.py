@@ -14,10 +14,22 @@ written from the researchers' publication file only (opened read-only).
 The asset is partitioned: `observatoire run` (the unpartitioned assets) leaves it out.
 """
 
-from assets.rapport.assets import ASSETS, JOBS, SCHEDULES
-from assets.rapport.resources import RapportsResource
-
 CHECKS: list = []
 SENSORS: list = []
 
 __all__ = ["ASSETS", "CHECKS", "SENSORS", "SCHEDULES", "JOBS", "RapportsResource"]
+
+
+def __getattr__(name: str):
+    """The Dagster objects are imported on first use: `observatoire report` (which only needs
+    `generation`) does not pay for importing Dagster and the publication layer (Great
+    Expectations), ≈ 5 s."""
+    if name in ("ASSETS", "JOBS", "SCHEDULES"):
+        from assets.rapport import assets
+
+        return getattr(assets, name)
+    if name == "RapportsResource":
+        from assets.rapport.resources import RapportsResource
+
+        return RapportsResource
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
