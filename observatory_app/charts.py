@@ -10,7 +10,6 @@ import math
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from observatory_app import format as fr
 
@@ -194,6 +193,50 @@ def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom
     )
 
 
+#: Inset boxes of the overseas départements, west of Brittany (lon min, lon max, lat min, lat max),
+#: top to bottom in the order of NOMS_OUTRE_MER.
+ENCARTS = [(-10.2, -6.9, 49.25 - 1.85 * i, 50.95 - 1.85 * i) for i in range(5)]
+
+
+def _encart(geojson: dict, boite: tuple[float, float, float, float]) -> dict:
+    """`geojson` moved and scaled into `boite`, shape kept (a degree of longitude is worth cos(lat)
+    of a degree of latitude, at the source as in the box)."""
+    points: list[list[float]] = []
+
+    def parcourir(c):
+        if c and isinstance(c[0], (int, float)):
+            points.append(c)
+        else:
+            for x in c:
+                parcourir(x)
+
+    for f in geojson["features"]:
+        parcourir(f["geometry"]["coordinates"])
+    lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
+    lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
+    b_lon0, b_lon1, b_lat0, b_lat1 = boite
+    src = math.cos(math.radians((lat0 + lat1) / 2))
+    dst = math.cos(math.radians((b_lat0 + b_lat1) / 2))
+    largeur = max((lon1 - lon0) * src, 1e-6)  # in degrees of latitude
+    hauteur = max(lat1 - lat0, 1e-6)
+    echelle = 0.9 * min((b_lon1 - b_lon0) * dst / largeur, (b_lat1 - b_lat0) / hauteur)
+    c_lon, c_lat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    b_lon, b_lat = (b_lon0 + b_lon1) / 2, (b_lat0 + b_lat1) / 2
+
+    def deplacer(c):
+        if c and isinstance(c[0], (int, float)):
+            return [round(b_lon + (c[0] - c_lon) * echelle * src / dst, 4), round(b_lat + (c[1] - c_lat) * echelle, 4)]
+        return [deplacer(x) for x in c]
+
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {**f, "geometry": {**f["geometry"], "coordinates": deplacer(f["geometry"]["coordinates"])}}
+            for f in geojson["features"]
+        ],
+    }
+
+
 def carte_departements(
     df: pl.DataFrame,
     geo_metropole: dict,
@@ -204,47 +247,43 @@ def carte_departements(
     annee: str,
     synthetique: bool,
 ) -> go.Figure:
-    """Choropleth of one indicator by département: metropolitan France on top, then one small map
-    per overseas département (`geo_outre_mer`: code → GeoJSON) in a row underneath.
+    """Choropleth of one indicator by département, on ONE map: metropolitan France, and the overseas
+    départements (`geo_outre_mer`: code → GeoJSON) moved into framed insets west of Brittany (one
+    map instead of six: each MapLibre map is a WebGL context the browser must draw).
 
-    MapLibre maps (`choroplethmap`) on the blank « white-bg » style: nothing is fetched from the
+    MapLibre map (`choroplethmap`) on the blank « white-bg » style: nothing is fetched from the
     internet (a `choropleth` geo would download plotly's world outline from its CDN first, and stay
-    blank without network); each map is centred and zoomed on its own shapes.
+    blank without network); centred and zoomed on the shapes.
 
     `df`: territoire_code, territoire_libelle, valeur, statut. Secret cells are grey (hover
     « s (secret statistique) », no value), absent ones light grey (« — »); never 0."""
     outre_mer = [c for c in NOMS_OUTRE_MER if c in geo_outre_mer]
-    n = max(len(outre_mer), 1)
-    specs = [[{"type": "map", "colspan": n}] + [None] * (n - 1)]
-    titres = [""]
+    encarts = {c: _encart(geo_outre_mer[c], ENCARTS[i]) for i, c in enumerate(outre_mer)}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": geo_metropole["features"] + [f for c in outre_mer for f in encarts[c]["features"]],
+    }
+    fig = go.Figure()
+    for statut, nom in (("ok", "Valeur publiée"), ("secret", "Secret statistique"), ("absent", "Non disponible")):
+        couche = _couche(geojson, df, unite, statut, nom)
+        if couche is not None:
+            fig.add_trace(couche)
     if outre_mer:
-        specs.append([{"type": "map"}] * n)
-        titres += [NOMS_OUTRE_MER[c] for c in outre_mer]
-    fig = make_subplots(
-        rows=len(specs), cols=n, specs=specs, row_heights=[0.8, 0.2][: len(specs)],
-        subplot_titles=titres, vertical_spacing=0.04, horizontal_spacing=0.01,
-    )
-    metro = df.filter(~pl.col("territoire_code").is_in(outre_mer))
-    emplacements = [(geo_metropole, metro, 1, 1)] + [
-        (geo_outre_mer[c], df.filter(pl.col("territoire_code") == c), 2, i + 1) for i, c in enumerate(outre_mer)
-    ]
-    for geojson, sous, ligne, colonne in emplacements:
-        for statut, nom in (("ok", "Valeur publiée"), ("secret", "Secret statistique"), ("absent", "Non disponible")):
-            couche = _couche(geojson, sous, unite, statut, nom)
-            if couche is not None:
-                fig.add_trace(couche, row=ligne, col=colonne)
+        lon, lat = [], []
+        for lon0, lon1, lat0, lat1 in ENCARTS[: len(outre_mer)]:
+            lon += [lon0, lon1, lon1, lon0, lon0, None]
+            lat += [lat0, lat0, lat1, lat1, lat0, None]
+        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": "#9e9e9e", "width": 1},
+                                    hoverinfo="skip", name="Encarts d'outre-mer"))
     hauteur = 720
-    cadrages = {"map": _cadrage(geo_metropole, 900, 0.8 * hauteur - 110)}
-    for i, c in enumerate(outre_mer):
-        cadrages[f"map{i + 2}"] = _cadrage(geo_outre_mer[c], 900 / n, 0.2 * hauteur - 40)
-    fig.update_layout({cle: {"style": "white-bg", **cadrage} for cle, cadrage in cadrages.items()})
     ok = df.filter(pl.col("statut") == "ok")["valeur"].drop_nulls()
     fig.update_layout(
         title={"text": f"{titre}, {annee}<br><sup>{note(source, annee, synthetique)}</sup>"},
         separators=", ",
+        map={"style": "white-bg", **_cadrage(geojson, 900, hauteur - 110)},
         coloraxis={
             "colorscale": [[0, "#c6dbef"], [1, "#08306b"]],  # no near-white: kept apart from « — »
-            "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75, "y": 0.6},
+            "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75},
             **({"cmin": ok.min(), "cmax": ok.max()} if ok.len() else {}),
         },
         height=hauteur,

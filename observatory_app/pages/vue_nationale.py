@@ -110,7 +110,7 @@ else:
         key="carte_departements",
     )
     st.caption(
-        "Départements d'outre-mer sous la carte. Gris : « s », secret statistique (jamais 0) ; "
+        "Départements d'outre-mer en encarts à l'ouest, de haut en bas : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte (échelles différentes). Gris : « s », secret statistique (jamais 0) ; "
         "gris clair : « — », aucune source pour ce département et cette année."
     )
 

@@ -66,9 +66,9 @@ def test_carte_departements_secret_en_gris_et_outre_mer():
     assert "Données synthétiques de démonstration" in fig.layout.title.text
     assert "2024" in fig.layout.title.text
     # one location per département given, each drawn once
-    lieux = [l for t in fig.data for l in t.locations]
+    lieux = [l for t in fig.data if t.type == "choroplethmap" for l in t.locations]
     assert sorted(lieux) == sorted(DEPARTEMENTS["territoire_code"].to_list())
-    par_code = {l: t for t in fig.data for l in t.locations}
+    par_code = {l: t for t in fig.data if t.type == "choroplethmap" for l in t.locations}
     # published: coloured by value, French number in the hover
     assert par_code["01"].coloraxis == "coloraxis"
     assert par_code["01"].text[0].replace("\u202f", " ") == "Ain (01)<br>1 234"
@@ -80,9 +80,15 @@ def test_carte_departements_secret_en_gris_et_outre_mer():
         assert "s (secret statistique)" in trace.text[0]
     assert par_code["03"].colorscale[0][1] == charts.COULEUR_ABSENT
     assert par_code["03"].text[0].endswith("—")
-    # overseas in their own small maps, metropolitan in the big one
-    assert par_code["01"].subplot == "map"
-    assert par_code["971"].subplot != "map" and par_code["974"].subplot != par_code["971"].subplot
-    # offline base map, each map centred on its own shapes
-    assert fig.layout.map.style == "white-bg" and fig.layout.map5.style == "white-bg"
-    assert fig.layout.map.center.lon == 0.5 and fig.layout.map.center.lat == 0.5
+    # one map (one WebGL context): the overseas départements moved into framed insets west of France
+    assert {t.subplot or "map" for t in fig.data} == {"map"} and "map2" not in fig.layout
+    formes = {f["properties"]["code"]: f["geometry"]["coordinates"][0] for t in fig.data if t.type == "choroplethmap"
+              for f in t.geojson["features"]}
+    assert formes["01"] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # metropolitan: untouched
+    for i, code in ((0, "971"), (3, "974")):  # Guadeloupe in the first inset, La Réunion in the fourth
+        lon0, lon1, lat0, lat1 = charts.ENCARTS[i]
+        assert all(lon0 < x < lon1 and lat0 < y < lat1 for x, y in formes[code]), code
+    cadres = next(t for t in fig.data if t.type == "scattermap")
+    assert cadres.mode == "lines" and len([x for x in cadres.lon if x is None]) == 5
+    # offline base map, centred on the shapes
+    assert fig.layout.map.style == "white-bg"
