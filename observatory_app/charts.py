@@ -135,9 +135,9 @@ COULEUR_ABSENT = "#e6e6e6"  # gris clair : aucune source
 NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
 
 
-def _cadrage(geojson: dict, largeur: float, hauteur: float) -> dict:
-    """Centre and zoom of a MapLibre map of `largeur` × `hauteur` pixels showing every shape."""
-    points = []
+def _points(geojson: dict) -> list[list[float]]:
+    """Every [lon, lat] of every feature's geometry (any nesting: Polygon, MultiPolygon)."""
+    points: list[list[float]] = []
 
     def parcourir(c):
         if c and isinstance(c[0], (int, float)):
@@ -148,6 +148,12 @@ def _cadrage(geojson: dict, largeur: float, hauteur: float) -> dict:
 
     for f in geojson["features"]:
         parcourir(f["geometry"]["coordinates"])
+    return points
+
+
+def _cadrage(geojson: dict, largeur: float, hauteur: float) -> dict:
+    """Centre and zoom of a MapLibre map of `largeur` × `hauteur` pixels showing every shape."""
+    points = _points(geojson)
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
 
@@ -201,17 +207,7 @@ ENCARTS = [(-10.2, -6.9, 49.25 - 1.85 * i, 50.95 - 1.85 * i) for i in range(5)]
 def _encart(geojson: dict, boite: tuple[float, float, float, float]) -> dict:
     """`geojson` moved and scaled into `boite`, shape kept (a degree of longitude is worth cos(lat)
     of a degree of latitude, at the source as in the box)."""
-    points: list[list[float]] = []
-
-    def parcourir(c):
-        if c and isinstance(c[0], (int, float)):
-            points.append(c)
-        else:
-            for x in c:
-                parcourir(x)
-
-    for f in geojson["features"]:
-        parcourir(f["geometry"]["coordinates"])
+    points = _points(geojson)
     lon0, lon1 = min(p[0] for p in points), max(p[0] for p in points)
     lat0, lat1 = min(p[1] for p in points), max(p[1] for p in points)
     b_lon0, b_lon1, b_lat0, b_lat1 = boite
