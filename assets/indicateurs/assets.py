@@ -16,6 +16,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.ingest.incremental import build_by_partition
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
 from pipelines.resources import WarehouseResource
 
@@ -42,6 +43,10 @@ class Model:
     doc: str
     deps: list[str] = field(default_factory=list)
     params: dict[str, object] = field(default_factory=dict)
+    #: (column, upstream model): rebuilt only for the values of `column` whose upstream rows changed
+    #: (`incremental.build_by_partition`, with the fingerprints the upstream recorded when it is
+    #: incremental itself); the other deps are fixed inputs (a change rebuilds all).
+    partition: tuple[str, str] | None = None
 
     @property
     def schema(self) -> str:
@@ -63,6 +68,15 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> int:
     """Run the model's SQL file into `<schema>.<table>`; return its row count."""
     sql = (SQL_DIR / model.schema / f"{model.table}.sql").read_text(encoding="utf-8")
     conn.execute(f"create schema if not exists {model.schema}").fetchall()
+    if model.partition:
+        column, upstream = model.partition
+        params = {k: (str(v) if not isinstance(v, (int, float)) else v) for k, v in model.params.items()}
+        upstream = upstream.replace("/", ".")
+        recorded = f"select partition, nb_lignes, empreinte from meta.empreintes where modele = '{upstream}'"
+        build_by_partition(conn, f"{model.schema}.{model.table}", sql, params, column, upstream,
+                           [d.replace("/", ".") for d in model.deps if d.replace("/", ".") != upstream],
+                           upstream_fingerprints=recorded)
+        return conn.sql(f"select count(*) from {model.schema}.{model.table}").fetchall()[0][0]
     statement = f"create or replace table {model.schema}.{model.table} as\n{sql}"
     if model.params:
         conn.execute(statement, {k: (str(v) if not isinstance(v, (int, float)) else v)
@@ -136,7 +150,8 @@ MODELS: list[Model] = [
           "Département SIAO where the territory contains it whole (`localisable` false for the other "
           "territories touching it); with the years of request, admission and exit, the month of request, "
           "delays and flags. Source: staging.siao_demandes.",
-          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"]),
+          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"],
+          partition=("departement_siao", "staging/siao_demandes")),
     Model("intermediate/siao_menages",
           "One row per SIAO household with the date of its first request (earliest request date over all "
           "its requests, any type, status or département). Source: staging.siao_demandes.",

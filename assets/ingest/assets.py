@@ -9,6 +9,7 @@ from __future__ import annotations
 import dagster as dg
 import polars as pl
 
+from assets.ingest.incremental import build_by_partition
 from assets.ingest.loader import LoadSummary, load_folder
 from pipelines.config import SQL_DIR
 from pipelines.resources import LandingResource, PseudonymisationResource, WarehouseResource
@@ -84,33 +85,94 @@ def raw_offre(context, warehouse: WarehouseResource, landing: LandingResource,
     return _load(context, "offre", ["offre"], warehouse, landing, pseudonymisation)[0]
 
 
-def _staging_asset(name: str, sql_file: str, group: str, deps: list[list[str]], doc: str):
+def relation_type(conn, schema: str, name: str) -> str | None:
+    """'BASE TABLE', 'VIEW' or None: what `<schema>.<name>` is in the warehouse now."""
+    rows = conn.execute(
+        "select table_type from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def replace_relation(conn, schema: str, name: str, sql: str, view: bool) -> None:
+    """`create or replace` `<schema>.<name>` as a view or a table, whatever it was before."""
+    conn.execute(f"create schema if not exists {schema}")
+    wanted = "VIEW" if view else "BASE TABLE"
+    existing = relation_type(conn, schema, name)
+    if existing is not None and existing != wanted:
+        conn.execute(f"drop {'view' if existing == 'VIEW' else 'table'} {schema}.{name}")
+    conn.execute(f"create or replace {'view' if view else 'table'} {schema}.{name} as {sql}")
+
+
+def _metadata(conn, name: str) -> dict:
+    n = conn.execute(f"select count(*) from staging.{name}").fetchall()[0][0]
+    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
+        preview = str(conn.sql(f"select * from staging.{name} limit 5").pl())
+    return {"dagster/row_count": n, "preview": dg.MetadataValue.md(preview)}
+
+
+def _staging_asset(name: str, sql_file: str, group: str, deps: list[list[str]], doc: str, view: bool = False):
+    """A staging model. `view`: a rename-only model over a big raw table is a view (no copy of
+    tens of millions of rows at each run); the other models are tables."""
+
     @dg.asset(key=["staging", name], group_name=group, deps=[dg.AssetKey(d) for d in deps])
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         sql = (SQL_DIR / "staging" / sql_file).read_text(encoding="utf-8")
         with warehouse.connect() as conn:
-            conn.execute("create schema if not exists staging")
-            conn.execute(f"create or replace table staging.{name} as {sql}")
-            n = conn.execute(f"select count(*) from staging.{name}").fetchall()[0][0]
-            with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
-                preview = str(conn.sql(f"select * from staging.{name} limit 5").pl())
-        return dg.MaterializeResult(metadata={"dagster/row_count": n, "preview": dg.MetadataValue.md(preview)})
+            replace_relation(conn, "staging", name, sql, view)
+            metadata = _metadata(conn, name)
+        return dg.MaterializeResult(metadata=metadata)
 
     _asset.__doc__ = doc
     return _asset
 
 
+# Fingerprint of the SIAO history by Département SIAO from its files (name and SHA-256 of every
+# loaded file holding rows of the département): far cheaper than hashing tens of millions of rows.
+SIAO_FILES_SQL = """
+    with fichiers as (
+        select departement, source_file from raw.siao group by all
+    )
+    select
+        fichiers.departement as partition,
+        count(*) as nb_lignes,
+        sum(hash(fichiers.source_file, log.sha256)) as empreinte
+    from fichiers
+    left join meta.ingest_log as log
+        on log.file_name = fichiers.source_file and log.source = 'siao' and log.status = 'loaded'
+    group by all
+"""
+
+
+@dg.asset(key=["staging", "siao_demandes"], group_name="siao",
+          deps=[dg.AssetKey(["staging", "siao_demandes_historique"])])
+def siao_demandes(context, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per SIAO request (Département SIAO, Numéro demande): its latest accepted extraction.
+
+    Incremental by Département SIAO (`incremental.build_by_partition`): only the départements whose
+    extraction files changed since the last run are recomputed (a new monthly file touches one);
+    the first run recomputes everything. The rows are the same as a full rebuild's."""
+    sql = (SQL_DIR / "staging" / "stg_siao__demandes.sql").read_text(encoding="utf-8")
+    with warehouse.connect() as conn:
+        conn.execute("create schema if not exists staging")
+        recomputed = build_by_partition(conn, "staging.siao_demandes", sql, {}, "departement_siao",
+                                        "staging.siao_demandes_historique", [], upstream_fingerprints=SIAO_FILES_SQL)
+        context.log.info(f"staging.siao_demandes : départements recalculés : {recomputed}")
+        metadata = _metadata(conn, "siao_demandes")
+    return dg.MaterializeResult(metadata={**metadata, "départements recalculés": recomputed})
+
+
 STAGING = [
     _staging_asset("siao_demandes_historique", "stg_siao__demandes_historique.sql", "siao", [["raw", "siao"]],
-                   "Every accepted row of every SIAO extraction (the history of each request)."),
-    _staging_asset("siao_demandes", "stg_siao__demandes.sql", "siao", [["staging", "siao_demandes_historique"]],
-                   "One row per SIAO request (Département SIAO, Numéro demande): its latest accepted extraction."),
+                   "Every accepted row of every SIAO extraction (the history of each request); a view on raw.siao.",
+                   view=True),
+    siao_demandes,
     _staging_asset("siao_couverture", "stg_siao__couverture.sql", "siao", [["raw", "siao"]],
                    "One row per département-month covered by an accepted SIAO file."),
     _staging_asset("sne_attributions", "stg_sne__attributions.sql", "sne", [["raw", "sne_attributions"]],
-                   "One row per social dwelling attributed (SNE)."),
+                   "One row per social dwelling attributed (SNE); a view on raw.sne_attributions.", view=True),
     _staging_asset("sne_demandes", "stg_sne__demandes.sql", "sne", [["raw", "sne_demandes"]],
-                   "One row per active social housing demand on 31 December of the file's year (SNE)."),
+                   "One row per active social housing demand on 31 December of the file's year (SNE); a view on "
+                   "raw.sne_demandes.", view=True),
     _staging_asset("ndls_secteurs", "stg_ndls__secteurs.sql", "ndls", [["raw", "ndls"]],
                    "One row per sector and place type of a Nuit de la Solidarité, with its city and edition."),
     _staging_asset("offre_places", "stg_offre__places.sql", "offre", [["raw", "offre"]],

@@ -149,13 +149,16 @@ def load_folder(
     files = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".csv") if folder.exists() else []
     summary.files_seen = len(files)
     todo: list[Path] = []
+    digests: dict[str, str] = {}
     for path in files:
-        if known.get(path.name) == sha256_of(path):
+        digest = sha256_of(path)
+        if known.get(path.name) == digest:
             summary.files_unchanged += 1
         else:
             todo.append(path)
+            digests[str(path)] = digest
     batch = _Batch()
-    results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes)
+    results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes, digests=digests)
     for i, result in enumerate(results):
         previous = known.get(result.file_name)
         batch.add(result, replaced=previous is not None)

@@ -57,10 +57,11 @@ class FileBytes:
         return len(self.data)
 
 
-def read_file_bytes(path: Path) -> FileBytes:
-    """Read a landing file once: its bytes and their SHA-256."""
+def read_file_bytes(path: Path, sha256: str | None = None) -> FileBytes:
+    """Read a landing file once: its bytes and their SHA-256 (`sha256`: already computed by the caller
+    on these same bytes, not computed again)."""
     data = Path(path).read_bytes()
-    return FileBytes(Path(path), data, hashlib.sha256(data).hexdigest())
+    return FileBytes(Path(path), data, sha256 or hashlib.sha256(data).hexdigest())
 
 
 # ------------------------------------------------------------------------------------------
@@ -214,6 +215,11 @@ class TextTable:
     has_cr: bool
     has_quotes: bool
     records: pl.DataFrame | None = None
+    # A part of a big file (see `split_table`): physical number of its first line, whether its
+    # last non-blank line may be the file's footer, and the file's usual field counts.
+    first_line: int = 2
+    footer_allowed: bool = True
+    usual_widths: frozenset[int] | None = None
 
     @property
     def width(self) -> int:
@@ -296,6 +302,62 @@ def open_text(text: str, separator: str | None = None) -> TextTable:
     return table
 
 
+def _blank_pattern(separator: str) -> str:
+    sep_class = re.escape(separator) if separator != "\t" else r"\t"
+    return f'^[{sep_class}\\s"]*$'
+
+
+def split_table(table: TextTable, max_lines: int) -> list[TextTable]:
+    """A big file cut into parts of at most about `max_lines` lines, read one after the other so that
+    memory stays bounded; the rows of the parts are exactly the rows of the whole file.
+
+    Only a file without any quote is cut (its field counts are then separator counts): the
+    file-level facts a part cannot see alone are computed here on the whole file — the usual
+    field counts (for `surplus`) and where the footer may be (the last non-blank line).
+    """
+    if table.records is not None or table.has_quotes or len(table.lines) <= max_lines:
+        return [table]
+    separator = table.separator
+    blank = re.compile(_blank_pattern(separator))
+    counts: dict[int, int] = {}
+    last_non_blank = -1
+    for index, line in enumerate(table.lines):
+        line = line.removesuffix("\r")
+        if blank.search(line):
+            continue
+        last_non_blank = index
+        n_fields = line.count(separator) + 1
+        counts[n_fields] = counts.get(n_fields, 0) + 1
+    if last_non_blank >= 0:
+        last = table.lines[last_non_blank].removesuffix("\r")
+        if last.split(separator, 1)[0].strip().lower().startswith("total"):  # the footer: skipped, not counted
+            counts[last.count(separator) + 1] -= 1
+    best = max(counts.values(), default=0)
+    usual = frozenset(n for n, c in counts.items() if c == best and c > 0)
+    # the last part holds the last non-blank line (the only possible footer)
+    bounds = [b for b in range(max_lines, len(table.lines), max_lines) if b <= max(last_non_blank, 0)]
+    starts = [0, *bounds]
+    ends = [*bounds, len(table.lines)]
+    parts = []
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        parts.append(
+            TextTable(
+                header_line=table.header_line,
+                header=table.header,
+                separator=separator,
+                excel_quoting=table.excel_quoting,
+                raw_width=table.raw_width,
+                lines=table.lines[start:end],
+                has_cr=table.has_cr,
+                has_quotes=False,
+                first_line=2 + start,
+                footer_allowed=i == len(starts) - 1,
+                usual_widths=usual,
+            )
+        )
+    return parts
+
+
 def _split_group(tables: list[TextTable], indexes: list[int]) -> pl.DataFrame:
     """Physical lines of files sharing one separator, split into fields (vectorised)."""
     group = [tables[i] for i in indexes]
@@ -309,9 +371,14 @@ def _split_group(tables: list[TextTable], indexes: list[int]) -> pl.DataFrame:
         schema={_FILE: pl.Int32, "raw_line": pl.String},
     )
     raw = pl.col("raw_line").str.strip_suffix("\r") if any(t.has_cr for t in group) else pl.col("raw_line")
+    first_lines = {i: tables[i].first_line for i in indexes}
+    first_line = (
+        pl.lit(2, dtype=pl.Int64) if set(first_lines.values()) == {2}
+        else pl.col(_FILE).replace_strict(first_lines, return_dtype=pl.Int64)
+    )
     columns = [
         pl.col(_FILE),
-        (pl.int_range(pl.len(), dtype=pl.Int64).over(_FILE) + 2).alias("line_number"),
+        (pl.int_range(pl.len(), dtype=pl.Int64).over(_FILE) + first_line).alias("line_number"),
         raw.alias("raw_line"),
         raw.str.split(separator).alias("fields"),
     ]
@@ -371,6 +438,10 @@ def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
         return pl.col(_FILE).replace_strict(dict(enumerate(values)), return_dtype=dtype)
 
     width = per_file([t.width for t in tables], pl.Int64)
+    footer_allowed = (
+        pl.lit(True) if all(t.footer_allowed for t in tables)
+        else per_file([t.footer_allowed for t in tables], pl.Boolean)
+    )
     raw_width = per_file([t.raw_width for t in tables], pl.Int64)
     first_cell = pl.col("fields").list.first().str.strip_chars()
     if any(t.excel_quoting for t in tables):
@@ -385,6 +456,10 @@ def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
     # checks, else refused as malformed (see validate.py).
     same_width = pl.len().over(_FILE, "n_fields")
     usual = same_width == same_width.max().over(_FILE)
+    if any(t.usual_widths is not None for t in tables):  # parts of a big file: counted on the whole file
+        known = per_file([sorted(t.usual_widths) if t.usual_widths is not None else None for t in tables],
+                         pl.List(pl.Int64))
+        usual = pl.when(known.is_not_null()).then(known.list.contains(pl.col("n_fields"))).otherwise(usual)
     surplus = (
         (pl.col("n_fields") > pl.col("__width")) & extras_empty & (pl.col("n_fields") != raw_width) & ~usual
     )
@@ -403,7 +478,7 @@ def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
             __row=row_index,
             __width=width,
         )
-        .with_columns(footer=((pl.col("__row") == last_non_blank) & pl.col("total")).fill_null(False))
+        .with_columns(footer=((pl.col("__row") == last_non_blank) & pl.col("total") & footer_allowed).fill_null(False))
         .with_columns(skip=pl.col("blank") | pl.col("footer"))
         .collect()
     )

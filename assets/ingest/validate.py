@@ -45,7 +45,7 @@ from assets.ingest.contracts import (
 from assets.ingest.errors import EncodingDetectionError, IngestError, UnknownSourceError
 from assets.ingest.headers import header_key, load_aliases, match_header
 from assets.ingest.pseudo import Pseudonymiser
-from assets.ingest.reading import TextTable, clean_cell, detect_encoding, open_text, read_file_bytes, read_rows, unquote_cell
+from assets.ingest.reading import TextTable, clean_cell, split_table, detect_encoding, open_text, read_file_bytes, read_rows, unquote_cell
 
 # ------------------------------------------------------------------------------------------
 # File names
@@ -435,12 +435,14 @@ class _Prepared:
     contract: Contract
     table: TextTable
     positions: dict[str, int]
+    part: int = 0  # a big file is read in parts (`reading.split_table`), merged into one result
+    parts: int = 1
 
 
-def _prepare(path: Path, source: str | None) -> FileResult | _Prepared:
+def _prepare(path: Path, source: str | None, sha256: str | None = None) -> FileResult | _Prepared:
     """Per-file work (pure Python): bytes, encoding, lines, header; a rejected file ends here."""
     naming = parse_file_name(path.name, source)
-    content = read_file_bytes(path)
+    content = read_file_bytes(path, sha256)
     name = path.name
     base: dict = {
         "source": naming.source,
@@ -480,6 +482,34 @@ def _prepare(path: Path, source: str | None) -> FileResult | _Prepared:
         plural = "colonnes obligatoires absentes" if len(header.missing_required) > 1 else "colonne obligatoire absente"
         return _rejected(base, contract, "required_column_missing", f"{name} : {plural} {listed}")
     return _Prepared(base, contract, table, header.positions)
+
+
+def _prepare_parts(path: Path, source: str | None, sha256: str | None, max_lines: int) -> list[FileResult | _Prepared]:
+    """`_prepare`, a big file cut into parts of at most `max_lines` lines (bounded memory)."""
+    item = _prepare(path, source, sha256)
+    if isinstance(item, FileResult):
+        return [item]
+    tables = split_table(item.table, max_lines)
+    return [_Prepared(item.base, item.contract, t, item.positions, i, len(tables)) for i, t in enumerate(tables)]
+
+
+def _merge_parts(results: list[FileResult]) -> FileResult:
+    """The result of a file read in parts: rows and counts of its parts together."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    merged = FileResult(
+        **{**first.__dict__,
+           "rows_read": sum(r.rows_read for r in results),
+           "rows_accepted": sum(r.rows_accepted for r in results),
+           "rows_quarantined": sum(r.rows_quarantined for r in results),
+           "rows_skipped": sum(r.rows_skipped for r in results),
+           "accepted": pl.concat([r.accepted for r in results], how="vertical_relaxed"),
+           "quarantine": pl.concat([r.quarantine for r in results], how="vertical_relaxed")}
+    )
+    if merged.rows_read != merged.rows_accepted + merged.rows_quarantined:
+        raise AssertionError(f"{merged.file_name} : lignes lues ≠ acceptées + en quarantaine")
+    return merged
 
 
 def _batch_rows(batch: list[_Prepared]) -> tuple[pl.DataFrame, list[int]]:
@@ -595,16 +625,22 @@ def iter_validate_files(
     check_contract: bool = True,
     batch_rows: int = 500_000,
     batch_files: int = 1_000,
+    digests: dict[str, str] | None = None,
+    max_file_lines: int = 400_000,
 ) -> Iterator[FileResult]:
     """Validate many files, yielding one `FileResult` per path, in order.
 
     Files are read one by one, then their rows are typed and checked together, by batches of
     about `batch_rows` rows or `batch_files` files: the cost of the vectorised steps is paid
     once per batch instead of once per file (thousands of monthly SIAO extractions). The
-    results are exactly those of `validate_file` on each file.
+    results are exactly those of `validate_file` on each file. `digests` (path → SHA-256) spares
+    hashing again a file the caller has just hashed. A file of more than `max_file_lines` lines
+    (national SNE files: millions) is typed and checked in parts, one batch each, so that memory
+    stays bounded; its result is still one `FileResult`.
     """
     pseudo = Pseudonymiser(pseudo_key)
     pending: list[FileResult | _Prepared] = []
+    parts: list[FileResult] = []
     rows = 0
 
     def flush() -> Iterator[FileResult]:
@@ -617,16 +653,22 @@ def iter_validate_files(
             evaluated = _evaluate([pending[i] for i in indexes], pseudo, communes, check_contract)  # type: ignore[misc]
             done.update(zip(indexes, evaluated))
         for index, item in enumerate(pending):
-            yield done[index] if isinstance(item, _Prepared) else item
+            if not isinstance(item, _Prepared):
+                yield item
+                continue
+            parts.append(done[index])
+            if item.part == item.parts - 1:
+                yield _merge_parts(parts)
+                parts.clear()
 
     for path in paths:
-        item = _prepare(Path(path), source)
-        pending.append(item)
-        if isinstance(item, _Prepared):
-            rows += len(item.table.lines)
-        if rows >= batch_rows or len(pending) >= batch_files:
-            yield from flush()
-            pending, rows = [], 0
+        for item in _prepare_parts(Path(path), source, (digests or {}).get(str(path)), max_file_lines):
+            pending.append(item)
+            if isinstance(item, _Prepared):
+                rows += len(item.table.lines)
+            if rows >= batch_rows or len(pending) >= batch_files:
+                yield from flush()
+                pending, rows = [], 0
     if pending:
         yield from flush()
 

@@ -16,4 +16,3 @@ ranked as (
 select * exclude (rang)
 from ranked
 where rang = 1
-order by departement_siao, numero_demande

@@ -30,4 +30,3 @@ renamed as (
     from source
 )
 select * from renamed
-order by departement_siao, numero_demande, date_extraction, source_file, line_number

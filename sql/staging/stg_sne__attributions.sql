@@ -19,4 +19,3 @@ renamed as (
     from source
 )
 select * from renamed
-order by source_file, line_number

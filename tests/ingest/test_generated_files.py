@@ -87,3 +87,21 @@ def test_skipped_and_accepted_quirks(generated):
     accepted = manifest.filter((pl.col("expected") == "accepted") & pl.col("line_number").is_not_null())
     for file_name, line, kind in accepted.select("file_name", "line_number", "kind").iter_rows():
         assert line in results[file_name].accepted.get_column("line_number").to_list(), (file_name, line, kind)
+
+
+def test_files_read_in_parts_give_the_same_results(generated):
+    """A big file is typed and checked in parts (bounded memory): same rows, same quarantine, same counts."""
+    out, _, results = generated
+    paths = sorted(p for p in out.glob("*/*.csv"))
+    in_parts = {r.file_name: r for r in iter_validate_files(paths, pseudo_key="cle-de-test", max_file_lines=7,
+                                                            batch_rows=20)}
+    assert in_parts.keys() == results.keys()
+    cut = 0
+    for name, whole in results.items():
+        part = in_parts[name]
+        for attr in ("status", "rows_read", "rows_accepted", "rows_quarantined", "rows_skipped", "encoding", "separator"):
+            assert getattr(part, attr) == getattr(whole, attr), (name, attr)
+        assert part.accepted.equals(whole.accepted), name
+        assert part.quarantine.equals(whole.quarantine), name
+        cut += whole.rows_read > 7
+    assert cut > 10

@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from pipelines.config import SQL_DIR
 from tests.pipeline.conftest import Built, materialise
 
 TABLES = ["raw.siao", "raw.sne_attributions", "raw.sne_demandes", "raw.ndls", "raw.offre"]
@@ -169,3 +170,11 @@ def test_rerun_changes_nothing_and_new_or_replaced_files_touch_only_themselves(p
     assert counts_after.filter(pl.col("source_file") == "siao_13_2026-01.csv")["n"][0] == 1
     others = counts.filter(~pl.col("source_file").is_in([CLEAN_FILE]))
     assert others.join(counts_after, on=["source_file", "n"]).height == others.height
+    # the state of the requests, recomputed for the changed départements only, is the full computation's
+    sql = (SQL_DIR / "staging" / "stg_siao__demandes.sql").read_text(encoding="utf-8")
+    with duckdb.connect(str(private_copy.warehouse), read_only=True) as c:
+        incremental = c.sql("select * from staging.siao_demandes order by all").fetchall()
+        full = c.sql(f"select * from ({sql}) order by all").fetchall()
+        recorded = c.sql("select count(*) from meta.empreintes where modele = 'staging.siao_demandes'").fetchall()[0][0]
+    assert incremental == full
+    assert recorded > 50

@@ -1,0 +1,95 @@
+"""Incremental rebuild of a record-level model, partition by partition (e.g. by Département SIAO).
+
+A monthly run adds the extractions of a few départements: a model whose rows each come from one
+row of an upstream table carrying the partition column (`departement_siao`) only needs the rows of
+the partitions whose upstream rows changed. The fingerprint of each upstream partition (row count
+and sum of the rows' hashes) and of each other input table as a whole (reference tables: any
+change there rebuilds everything) is kept in `meta.empreintes` with the model; a run compares, then
+deletes and recomputes the changed partitions only. The first run, a missing table, a changed
+fixed input or a changed SQL text rebuild the whole table. The rows are the same as a full rebuild's.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+FINGERPRINTS_TABLE = "meta.empreintes"
+_FIXED = "*"  # partition name of a fixed input's fingerprint: '*<table>'
+
+
+def _relation_type(conn: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    schema, table = name.split(".")
+    rows = conn.execute(
+        "select table_type from information_schema.tables where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def build_by_partition(
+    conn: duckdb.DuckDBPyConnection,
+    target: str,
+    sql: str,
+    params: dict[str, object],
+    column: str,
+    upstream: str,
+    fixed_inputs: list[str],
+    upstream_fingerprints: str | None = None,
+) -> str:
+    """(Re)build table `target` (`schema.table`) from `sql`, recomputing only the partitions
+    (values of `column`) whose rows in `upstream` changed; return what was recomputed ('tout',
+    'aucune partition' or the list).
+
+    `upstream_fingerprints`: a cheaper query giving (partition, nb_lignes, empreinte) of the
+    upstream than hashing its rows (e.g. the fingerprints an incremental upstream model recorded,
+    or its source files' SHA-256); when it returns no row, everything is rebuilt."""
+    conn.execute("create schema if not exists meta").fetchall()
+    conn.execute(f"create table if not exists {FINGERPRINTS_TABLE} "
+                 "(modele varchar, partition varchar, nb_lignes bigint, empreinte hugeint)").fetchall()
+    upstream_sql = upstream_fingerprints or (
+        f"select {column} as partition, count(*) as nb_lignes, sum(hash(t)) as empreinte from {upstream} as t group by all"
+    )
+    conn.execute(
+        "create or replace temp table empreintes_nouvelles as "
+        "select case when starts_with(cast(partition as varchar), '*') then '*amont' || partition "
+        "else cast(partition as varchar) end as partition, "
+        "cast(nb_lignes as bigint) as nb_lignes, cast(empreinte as hugeint) as empreinte "
+        f"from ({upstream_sql})"
+    ).fetchall()
+    no_upstream = conn.execute("select count(*) from empreintes_nouvelles").fetchall()[0][0] == 0
+    conn.execute("insert into empreintes_nouvelles select $p, 1, hash($sql)",
+                 {"p": f"{_FIXED}sql", "sql": sql + repr(sorted(params.items()))}).fetchall()
+    for name in fixed_inputs:
+        conn.execute(
+            f"insert into empreintes_nouvelles select '{_FIXED}{name}', count(*), sum(hash(t)) from {name} as t"
+        ).fetchall()
+    changed = [r[0] for r in conn.execute(
+        f"with anciennes as (select * from {FINGERPRINTS_TABLE} where modele = $modele) "
+        "select coalesce(n.partition, a.partition) from empreintes_nouvelles as n "
+        "full join anciennes as a on a.partition is not distinct from n.partition "
+        "where n.nb_lignes is distinct from a.nb_lignes or n.empreinte is distinct from a.empreinte",
+        {"modele": target},
+    ).fetchall()]
+    stored = conn.execute(f"select count(*) from {FINGERPRINTS_TABLE} where modele = $modele",
+                          {"modele": target}).fetchall()[0][0]
+    full = (_relation_type(conn, target) != "BASE TABLE" or stored == 0 or no_upstream
+            or any(p is None or p.startswith(_FIXED) for p in changed))
+    conn.execute("begin transaction").fetchall()
+    try:
+        if full:
+            conn.execute(f"create or replace table {target} as\n{sql}", params).fetchall()
+        elif changed:
+            conn.execute(f"delete from {target} where list_contains($partitions, cast({column} as varchar))",
+                         {"partitions": changed}).fetchall()
+            conn.execute(f"insert into {target} select * from (\n{sql}\n) "
+                         f"where list_contains($partitions, cast({column} as varchar))",
+                         {**params, "partitions": changed}).fetchall()
+        conn.execute(f"delete from {FINGERPRINTS_TABLE} where modele = $modele", {"modele": target}).fetchall()
+        conn.execute(f"insert into {FINGERPRINTS_TABLE} select $modele, * from empreintes_nouvelles",
+                     {"modele": target}).fetchall()
+        conn.execute("commit").fetchall()
+    except Exception:
+        conn.execute("rollback").fetchall()
+        raise
+    if full:
+        return "tout"
+    return ", ".join(sorted(changed)) or "aucune partition"
