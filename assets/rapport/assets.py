@@ -56,7 +56,6 @@ def annuel(
 rapport_annuel_job = dg.define_asset_job(
     "rapport_annuel",
     selection=dg.AssetSelection.assets(annuel),
-    partitions_def=PARTITIONS,
     description="Écrit le rapport annuel (HTML et PDF) d'une année à partir du fichier de publication.",
 )
 
