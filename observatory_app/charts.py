@@ -20,6 +20,7 @@ SOURCES = {
     "ndls": "Nuits de la Solidarité",
     "offre": "offre d'hébergement et de logement adapté",
     "barometre": "Baromètre du Logement d'abord",
+    "sne+siao": "SNE et SI-SIAO reliés",
 }
 
 

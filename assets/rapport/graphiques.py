@@ -27,34 +27,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
-MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
-SOURCES = {
-    "sne": "SNE (attributions de logements sociaux)",
-    "siao": "SI-SIAO (demandes d'hébergement)",
-    "ndls": "Nuits de la Solidarité",
-    "offre": "offre d'hébergement et de logement adapté",
-    "barometre": "Baromètre du Logement d'abord",
-    "sne+siao": "SNE et SI-SIAO reliés",
-}
+# Source labels and the chart note are the app's (one wording everywhere).
+from observatory_app.charts import MENTION_SYNTHETIQUE, SOURCES, libelle_source, note  # noqa: E402,F401
+
 COULEURS = ["#1f4e79", "#d9822b", "#6a9a3a", "#8c8c8c", "#a23b72"]
 POLICE = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 LARGEUR, HAUTEUR = 720, 300
 
 log = logging.getLogger(__name__)
-
-
-def libelle_source(source: str | None) -> str:
-    if not source:
-        return "publication de l'observatoire"
-    return SOURCES.get(source, source)
-
-
-def note(source: str | None, periode: str, synthetique: bool) -> str:
-    """« Source : … · Période : … [· Données synthétiques de démonstration] »."""
-    morceaux = [f"Source : {libelle_source(source)}", f"Période : {periode}"]
-    if synthetique:
-        morceaux.append(MENTION_SYNTHETIQUE)
-    return " · ".join(morceaux)
 
 
 def periode(annees: list[str]) -> str:
