@@ -1,7 +1,8 @@
 """Render time of every page of the observatory in a real browser (issue 5: under 1 s each).
 
 Starts `streamlit run observatory_app/app.py` on the given publication file, then for each page:
-measures a click in the sidebar → the page's script finished (`data-test-script-state="notRunning"`
+measures a click in the sidebar (2 s after the previous page was shown, as a reader would) → the
+page's script finished (`data-test-script-state="notRunning"`
 with the page's title shown), and the opening of the app in a new tab; three passes, each in a new
 tab — the first on a fresh server (empty caches), the next ones with the server's caches warm.
 
@@ -33,6 +34,7 @@ PAGES = [
     ("depot", "Déposer un export"),
 ]
 PASSAGES = 3
+LECTURE_MS = 2000  # pause between two clicks, as a reader makes (the browser finishes drawing the page)
 
 
 def port_libre() -> int:
@@ -83,6 +85,7 @@ def mesurer(url: str) -> dict[str, list[float]]:
             _attendre(page, "Vue nationale")
             temps["Ouverture (nouvel onglet, Vue nationale)"].append(round(time.perf_counter() - debut, 2))
             for _, titre in PAGES[1:] + PAGES[:1]:
+                page.wait_for_timeout(LECTURE_MS)  # a user looks at the page before clicking on
                 lien = page.locator('[data-testid="stSidebarNav"] a', has_text=titre.split(" des ")[0]).first
                 debut = time.perf_counter()
                 lien.click()

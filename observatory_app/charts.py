@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 import polars as pl
 
 from observatory_app import format as fr
@@ -152,52 +153,26 @@ def _points(geojson: dict) -> list[list[float]]:
     return points
 
 
-def _cadrage(geojson: dict, largeur: float, hauteur: float) -> dict:
-    """Centre and zoom of a MapLibre map of `largeur` × `hauteur` pixels showing every shape."""
-    points = _points(geojson)
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-
-    def y(lat: float) -> float:  # Web Mercator, in degrees of longitude
-        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-    dlon = max(max(lons) - min(lons), 1e-3)
-    dy = max(y(max(lats)) - y(min(lats)), 1e-3)
-    zoom = min(math.log2(largeur * 360 / (512 * dlon)), math.log2(hauteur * 360 / (512 * dy))) - 0.2
-    return {"center": {"lon": (max(lons) + min(lons)) / 2, "lat": (max(lats) + min(lats)) / 2}, "zoom": zoom}
+ECHELLE_COULEURS = [[0, "#c6dbef"], [1, "#08306b"]]  # no near-white: kept apart from « — »
+COS_LAT = math.cos(math.radians(46.5))  # x = longitude × cos(46,5°): France's proportions on a flat plot
 
 
-def _couche(geojson: dict, df: pl.DataFrame, unite: str | None, statut: str, nom: str) -> go.Choroplethmap | None:
-    """One choropleth layer of the départements of `df` having `statut` (ok / secret / absent)."""
-    sous = df.filter(pl.col("statut") == statut) if statut != "absent" else df.filter(~pl.col("statut").is_in(["ok", "secret"]))
-    if sous.is_empty():
-        return None
-    codes = sous["territoire_code"].to_list()
-    libelles = sous["territoire_libelle"].to_list()
-    valeurs = sous["valeur"].to_list()
-    if statut == "ok":
-        textes = [fr.valeur(v, "ok", unite) for v in valeurs]
-    elif statut == "secret":
-        textes = [f"{fr.SECRET} (secret statistique)"] * len(codes)
-    else:
-        textes = [fr.ABSENT] * len(codes)
-    voulus = set(codes)
-    commun = {
-        # only this layer's shapes: the page sends each outline once, not once per layer
-        "geojson": {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["properties"]["code"] in voulus]},
-        "featureidkey": "properties.code",
-        "locations": codes,
-        "text": [f"{l} ({c})<br>{t}" for c, l, t in zip(codes, libelles, textes)],
-        "hovertemplate": "%{text}<extra></extra>",
-        "marker": {"line": {"color": "white", "width": 0.5}},
-        "name": nom,
-    }
-    if statut == "ok":
-        return go.Choroplethmap(z=valeurs, coloraxis="coloraxis", **commun)
-    couleur = COULEUR_SECRET if statut == "secret" else COULEUR_ABSENT
-    return go.Choroplethmap(
-        z=[1] * len(codes), colorscale=[[0, couleur], [1, couleur]], showscale=False, **commun
-    )
+def _anneaux(geometrie: dict) -> list[list[list[float]]]:
+    """The rings of a Polygon or MultiPolygon."""
+    if geometrie["type"] == "Polygon":
+        return geometrie["coordinates"]
+    return [anneau for polygone in geometrie["coordinates"] for anneau in polygone]
+
+
+def _forme(features: list[dict]) -> tuple[list[float | None], list[float | None]]:
+    """x, y of every ring of the features, rings separated by None (one SVG path per ring)."""
+    x: list[float | None] = []
+    y: list[float | None] = []
+    for f in features:
+        for anneau in _anneaux(f["geometry"]):
+            x += [round(p[0] * COS_LAT, 4) for p in anneau] + [None]
+            y += [p[1] for p in anneau] + [None]
+    return x, y
 
 
 #: Inset boxes of the overseas départements, west of Brittany (lon min, lon max, lat min, lat max),
@@ -244,16 +219,16 @@ def carte_departements(
     annee: str,
     synthetique: bool,
 ) -> go.Figure:
-    """Choropleth of one indicator by département, on ONE map: metropolitan France, and the overseas
-    départements (`geo_outre_mer`: code → GeoJSON) moved into framed insets west of Brittany (one
-    map instead of six: each MapLibre map is a WebGL context the browser must draw).
-
-    MapLibre map (`choroplethmap`) on the blank « white-bg » style: nothing is fetched from the
-    internet (a `choropleth` geo would download plotly's world outline from its CDN first, and stay
-    blank without network); centred and zoomed on the shapes.
+    """Choropleth of one indicator by département, drawn as SVG shapes (one filled path per
+    département, no WebGL map: a MapLibre map costs the browser about a second to draw and as much
+    to tear down when the user leaves the page): metropolitan France, and the overseas départements
+    (`geo_outre_mer`: code → GeoJSON) moved into framed insets west of Brittany, as official French
+    maps do. Longitude × cos(46,5°) against latitude keeps France's proportions. Nothing is fetched
+    from the internet.
 
     `df`: territoire_code, territoire_libelle, valeur, statut. Secret cells are grey (hover
-    « s (secret statistique) », no value), absent ones light grey (« — »); never 0."""
+    « s (secret statistique) », no value), absent ones light grey (« — »); never 0. Each shape's
+    trace carries `meta` = {code, statut, valeur}."""
     outre_mer = [c for c in NOMS_OUTRE_MER if c in geo_outre_mer]
     encarts = {c: _encart(geo_outre_mer[c], ENCARTS[i]) for i, c in enumerate(outre_mer)}
     geojson = {
@@ -261,31 +236,52 @@ def carte_departements(
         "features": geo_metropole["features"] + [f for c in outre_mer for f in encarts[c]["features"]],
     }
     fig = go.Figure()
-    for statut, nom in (("ok", "Valeur publiée"), ("secret", "Secret statistique"), ("absent", "Non disponible")):
-        couche = _couche(geojson, df, unite, statut, nom)
-        if couche is not None:
-            fig.add_trace(couche)
-    if outre_mer:
-        lon, lat = [], []
-        for lon0, lon1, lat0, lat1 in ENCARTS[: len(outre_mer)]:
-            lon += [lon0, lon1, lon1, lon0, lon0, None]
-            lat += [lat0, lat0, lat1, lat1, lat0, None]
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", line={"color": "#9e9e9e", "width": 1},
-                                    hoverinfo="skip", name="Encarts d'outre-mer"))
-    hauteur = 720
     ok = df.filter(pl.col("statut") == "ok")["valeur"].drop_nulls()
+    cmin, cmax = (ok.min(), ok.max()) if ok.len() else (0.0, 1.0)
+    par_code: dict[str, list[dict]] = {}
+    for f in geojson["features"]:
+        par_code.setdefault(f["properties"]["code"], []).append(f)
+    for code, libelle, valeur, statut in df.select("territoire_code", "territoire_libelle", "valeur", "statut").iter_rows():
+        if code not in par_code:
+            continue
+        if statut == "ok" and valeur is not None:
+            position = (valeur - cmin) / (cmax - cmin) if cmax > cmin else 0.5
+            couleur = sample_colorscale(ECHELLE_COULEURS, [position])[0]
+            texte = fr.valeur(valeur, "ok", unite)
+        elif statut == "secret":
+            couleur, texte = COULEUR_SECRET, f"{fr.SECRET} (secret statistique)"
+        else:
+            couleur, texte, statut = COULEUR_ABSENT, fr.ABSENT, "absent"
+        x, y = _forme(par_code[code])
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", fill="toself", fillcolor=couleur, line={"color": "white", "width": 0.6},
+            hoveron="fills", hoverinfo="text", text=f"{libelle} ({code})<br>{texte}", name=code,
+            meta={"code": code, "statut": statut, "valeur": valeur if statut == "ok" else None}, showlegend=False,
+        ))
+    if outre_mer:
+        x, y = [], []
+        for lon0, lon1, lat0, lat1 in ENCARTS[: len(outre_mer)]:
+            x += [lon0 * COS_LAT, lon1 * COS_LAT, lon1 * COS_LAT, lon0 * COS_LAT, lon0 * COS_LAT, None]
+            y += [lat0, lat0, lat1, lat1, lat0, None]
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", line={"color": "#9e9e9e", "width": 1}, hoverinfo="skip",
+                                 name="Encarts d'outre-mer", showlegend=False))
+    if ok.len():  # the colour scale, drawn by an invisible point
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False, name="Échelle",
+            marker={"colorscale": ECHELLE_COULEURS, "cmin": cmin, "cmax": cmax, "color": [cmin], "showscale": True,
+                    "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75,
+                                 "tickformat": ",~f"}},
+        ))
     fig.update_layout(
         title={"text": f"{titre}, {annee}<br><sup>{note(source, annee, synthetique)}</sup>"},
         separators=", ",
-        map={"style": "white-bg", **_cadrage(geojson, 900, hauteur - 110)},
-        coloraxis={
-            "colorscale": [[0, "#c6dbef"], [1, "#08306b"]],  # no near-white: kept apart from « — »
-            "colorbar": {"title": {"text": unite or ""}, "separatethousands": True, "len": 0.75},
-            **({"cmin": ok.min(), "cmax": ok.max()} if ok.len() else {}),
-        },
-        height=hauteur,
+        xaxis={"visible": False, "fixedrange": True},
+        yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1, "fixedrange": True},
+        plot_bgcolor="white",
+        height=720,
         margin={"t": 90, "l": 10, "r": 10, "b": 10},
         showlegend=False,
+        hovermode="closest",
     )
     return fig
 

@@ -65,30 +65,29 @@ def test_carte_departements_secret_en_gris_et_outre_mer():
     assert fig.layout.separators == ", "
     assert "Données synthétiques de démonstration" in fig.layout.title.text
     assert "2024" in fig.layout.title.text
-    # one location per département given, each drawn once
-    lieux = [l for t in fig.data if t.type == "choroplethmap" for l in t.locations]
-    assert sorted(lieux) == sorted(DEPARTEMENTS["territoire_code"].to_list())
-    par_code = {l: t for t in fig.data if t.type == "choroplethmap" for l in t.locations}
+    # one SVG shape per département given (04 has a shape but no row: not drawn), no WebGL map
+    formes = {t.meta["code"]: t for t in fig.data if t.meta}
+    assert sorted(formes) == sorted(DEPARTEMENTS["territoire_code"].to_list())
+    assert {t.type for t in fig.data} == {"scatter"} and all(t.fill == "toself" for t in formes.values())
     # published: coloured by value, French number in the hover
-    assert par_code["01"].coloraxis == "coloraxis"
-    assert par_code["01"].text[0].replace("\u202f", " ") == "Ain (01)<br>1 234"
+    assert formes["01"].text.replace("\u202f", " ") == "Ain (01)<br>1 234"
+    assert formes["01"].fillcolor not in (charts.COULEUR_SECRET, charts.COULEUR_ABSENT)
+    assert formes["01"].meta["valeur"] == 1234.5
     # secret: no value, secret grey, « s (secret statistique) »
     for code in ("02", "974"):
-        trace = par_code[code]
-        assert trace.coloraxis is None
-        assert trace.colorscale[0][1] == charts.COULEUR_SECRET
-        assert "s (secret statistique)" in trace.text[0]
-    assert par_code["03"].colorscale[0][1] == charts.COULEUR_ABSENT
-    assert par_code["03"].text[0].endswith("—")
-    # one map (one WebGL context): the overseas départements moved into framed insets west of France
-    assert {t.subplot or "map" for t in fig.data} == {"map"} and "map2" not in fig.layout
-    formes = {f["properties"]["code"]: f["geometry"]["coordinates"][0] for t in fig.data if t.type == "choroplethmap"
-              for f in t.geojson["features"]}
-    assert formes["01"] == [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]  # metropolitan: untouched
+        assert formes[code].fillcolor == charts.COULEUR_SECRET
+        assert formes[code].meta["valeur"] is None
+        assert "s (secret statistique)" in formes[code].text
+    assert formes["03"].fillcolor == charts.COULEUR_ABSENT and formes["03"].text.endswith("—")
+    # metropolitan shapes untouched (x = lon × cos 46,5°); overseas moved into their inset boxes
+    assert formes["01"].y[:5] == (0, 0, 1, 1, 0)
     for i, code in ((0, "971"), (3, "974")):  # Guadeloupe in the first inset, La Réunion in the fourth
         lon0, lon1, lat0, lat1 = charts.ENCARTS[i]
-        assert all(lon0 < x < lon1 and lat0 < y < lat1 for x, y in formes[code]), code
-    cadres = next(t for t in fig.data if t.type == "scattermap")
-    assert cadres.mode == "lines" and len([x for x in cadres.lon if x is None]) == 5
-    # offline base map, centred on the shapes
-    assert fig.layout.map.style == "white-bg"
+        points = [(x, y) for x, y in zip(formes[code].x, formes[code].y) if x is not None]
+        assert all(lon0 * charts.COS_LAT < x < lon1 * charts.COS_LAT and lat0 < y < lat1 for x, y in points), code
+    cadres = next(t for t in fig.data if t.name == "Encarts d'outre-mer")
+    assert len([x for x in cadres.x if x is None]) == 5
+    echelle = next(t for t in fig.data if t.name == "Échelle")
+    assert (echelle.marker.cmin, echelle.marker.cmax) == (12.0, 1234.5) and echelle.marker.showscale
+    # France's proportions: one unit of x is one unit of y
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1

@@ -44,27 +44,30 @@ def test_vue_nationale_chiffre_cle_en_francais(publication):
         assert "Données synthétiques de démonstration" in spec["layout"]["title"]["text"]
 
 
+def _carte(at) -> dict:
+    return next(
+        spec for spec in (json.loads(g.proto.spec) for g in at.get("plotly_chart"))
+        if any((t.get("meta") or {}).get("code") for t in spec["data"])
+    )
+
+
 def test_vue_nationale_carte_des_departements(publication):
     at = ouvrir()
     assert at.selectbox(key="carte_indicateur").value == "TX_ATTR_SD"
     assert at.selectbox(key="carte_annee").value == "2024"
-    cartes = [json.loads(g.proto.spec) for g in at.get("plotly_chart")]
-    carte = next(c for c in cartes if any(t["type"] == "choroplethmap" for t in c["data"]))
+    carte = _carte(at)
     assert carte["layout"]["separators"] == ", "
-    assert carte["layout"]["map"]["style"] == "white-bg"  # no base map fetched from the internet
-    lieux = {l: t for t in carte["data"] if t["type"] == "choroplethmap" for l in t["locations"]}
-    assert set(lieux) == {"01", "02"}
-    assert "7,0" in lieux["01"]["text"][lieux["01"]["locations"].index("01")]
+    assert {t["type"] for t in carte["data"]} == {"scatter"}  # SVG shapes: no map tiles, no WebGL
+    formes = {t["meta"]["code"]: t for t in carte["data"] if t.get("meta")}
+    assert set(formes) == {"01", "02"}
+    assert formes["01"]["text"] == "Ain (01)<br>7,0\u00a0%"
     # ATTR_SD 2024: the Aisne is secret, drawn grey, never with its value
     at.selectbox(key="carte_indicateur").set_value(SECRET[0]).run()
     assert not at.exception
-    carte = next(
-        json.loads(g.proto.spec) for g in at.get("plotly_chart")
-        if any(t["type"] == "choroplethmap" for t in json.loads(g.proto.spec)["data"])
-    )
-    aisne = next(t for t in carte["data"] if SECRET[1] in t.get("locations", []))
-    assert "coloraxis" not in aisne
-    assert aisne["text"] == ["Aisne (02)<br>s (secret statistique)"]
+    formes = {t["meta"]["code"]: t for t in _carte(at)["data"] if t.get("meta")}
+    assert formes[SECRET[1]]["fillcolor"] == "#8c8c8c"
+    assert formes[SECRET[1]]["meta"]["valeur"] is None
+    assert formes[SECRET[1]]["text"] == "Aisne (02)<br>s (secret statistique)"
 
 
 def test_fiche_territoire_secret_affiche_s(publication):
