@@ -203,6 +203,13 @@ def build(
     """Write the publication file to a new temporary file next to `target`, verify it, swap it in
     with os.replace (a reader never sees a half-written file), then swap in the Parquet folder."""
     target = Path(target)
+    if target.stem.lower() == SCHEMA:
+        # DuckDB names the database after the file: `publication.indicateurs` would then be ambiguous
+        raise PublicationError(
+            f"{target} : le fichier de publication ne peut pas s'appeler « {SCHEMA}.duckdb » (DuckDB nomme la "
+            f"base d'après le fichier, comme le schéma « {SCHEMA} » : les requêtes seraient ambiguës) ; "
+            "choisir un autre nom, par exemple observatoire.duckdb"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     config = SecretConfig.load(regles)
     built_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()

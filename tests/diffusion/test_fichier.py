@@ -107,3 +107,12 @@ def test_small_counts_rule():
         ("ATTR_SD", "02"), ("DELAI_ATTR_SD", "01"), ("PARCOURS|orientation_sortie|CHRS|Rue", "01"),
         ("TX_ATTR_SD", "02"), ("TX_ATTR_SD", "03"),
     ]
+
+
+def test_a_file_named_like_the_schema_is_refused(paths):
+    """DuckDB names a database after its file: `publication.duckdb` would make `publication.x`
+    ambiguous for every reader. Refused with a clear message, nothing written."""
+    target = paths["publication"].with_name("publication.duckdb")
+    with pytest.raises(PublicationError, match="ne peut pas s'appeler « publication.duckdb »"):
+        build(paths["warehouse"], target, synthetic=True)
+    assert not target.exists()
