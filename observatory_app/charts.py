@@ -298,22 +298,19 @@ def sankey_parcours(df: pl.DataFrame, territoire: str, annee: str, synthetique: 
     flux = df.filter((pl.col("origine") != "Ensemble") & (pl.col("destination") != "Ensemble"))
     marges = df.filter((pl.col("origine") == "Ensemble") ^ (pl.col("destination") == "Ensemble"))
     noeuds: dict[tuple[int, str], int] = {}
-    ordres: dict[tuple[int, str], int] = {}
 
-    def noeud(colonne: int, nom: str, ordre: int) -> int:
+    def noeud(colonne: int, nom: str) -> int:
         cle = (colonne, nom)
         if cle not in noeuds:
             noeuds[cle] = len(noeuds)
-            ordres[cle] = ordre
         return noeuds[cle]
 
     publies = flux.filter(pl.col("statut") == "ok")
     # a node without any published flow would be drawn in the first column: it is named in the note instead
-    for e, o, oo, d, do in publies.sort("etape", "origine_ordre", "destination_ordre", descending=[True, False, False]).select(
-        "etape", "origine", "origine_ordre", "destination", "destination_ordre"
-    ).iter_rows():
-        noeud(ETAPES[e], o, oo)
-        noeud(ETAPES[e] + 1, d, do)
+    ordonnes = publies.sort("etape", "origine_ordre", "destination_ordre", descending=[True, False, False])
+    for e, o, d in ordonnes.select("etape", "origine", "destination").iter_rows():
+        noeud(ETAPES[e], o)
+        noeud(ETAPES[e] + 1, d)
     totaux: dict[tuple[int, str], str] = {}
     for e, o, d, n, s in marges.select("etape", "origine", "destination", "n", "statut").iter_rows():
         cle = (ETAPES[e], o) if d == "Ensemble" else (ETAPES[e] + 1, d)

@@ -156,12 +156,9 @@ def suppress(
     `source` is any table or view with the columns of marts.indicateurs (the SIAO pathway cells use
     it); `extra(conn)` runs once pub_etat, pub_relations and pub_equivalences exist, before the
     rounds, to add relations, equivalences or forced secrets of its own."""
-    cellules = read_sql("cellules")
-    if source != "marts.indicateurs":
-        assert cellules.count("from marts.indicateurs") == 1
-        cellules = cellules.replace("from marts.indicateurs", f"from {source}")
+    conn.execute(f"create or replace temp view pub_source as select * from {source}").fetchall()
     conn.execute(
-        cellules,
+        read_sql("cellules"),
         {
             "seuil": config.seuil,
             "catalogue": str(catalogue),

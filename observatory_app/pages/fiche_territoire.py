@@ -104,7 +104,9 @@ if not annees_parcours:
 else:
     annee_parcours = st.selectbox("Année de la demande", annees_parcours, key="annee_parcours")
     parcours = data.parcours(chemin, territoire_type, territoire_code, annee_parcours, version)
-    libelle = libelles[choix].split(" (")[0]
+    libelle = territoires.filter(
+        (pl.col("territoire_type") == territoire_type) & (pl.col("territoire_code") == territoire_code)
+    )["territoire_libelle"][0]
     st.plotly_chart(charts.sankey_parcours(parcours, libelle, annee_parcours, synthetique), width="stretch")
     st.caption(
         "Demandes d'hébergement (urgence et insertion, tous statuts) datées de l'année : situation au moment de "

@@ -3,7 +3,8 @@
 -- count, the number of cases of a median) and its primary disclosure status.
 -- Parameters: $seuil (data/config/secret_statistique.yaml), $catalogue (data/config/indicateurs.csv),
 -- $denominateur_population (rates over a population, whose denominator is not a count of records).
--- source: marts.indicateurs + the indicator catalogue
+-- source: pub_source (a temporary view of marts.indicateurs, or of any table with its columns) + the
+-- indicator catalogue
 create or replace temp table pub_etat as
 with catalogue as (
     select
@@ -17,7 +18,7 @@ marts as (
     select
         row_number() over (order by indicateur, territoire_type, territoire_code, periode) as id,
         *
-    from marts.indicateurs
+    from pub_source
 ),
 
 typed as (
