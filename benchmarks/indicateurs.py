@@ -2,7 +2,8 @@
 
 Materialises, in process like `observatoire run`, the assets of the group `indicateurs`
 (`intermediate.*` and `marts.*` up to `marts.indicateurs`) and nothing else: no ingestion, no
-staging, no publication.
+staging, no publication. The versions and fingerprints the models recorded are forgotten first, so
+that every model is rebuilt whole (`--keep-versions`: measure a run that skips what did not change).
 
     OBSERVATOIRE_PSEUDO_KEY=… python benchmarks/indicateurs.py --warehouse FILE [--landing DIR]
 """
@@ -15,9 +16,21 @@ import time
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
+
+
+def forget_versions(warehouse: Path) -> None:
+    """Forget the recorded versions (meta.versions) and fingerprints (meta.empreintes) of the models."""
+    conn = duckdb.connect(str(warehouse))
+    for table in ("meta.versions", "meta.empreintes"):
+        schema, name = table.split(".")
+        if conn.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                        [schema, name]).fetchall()[0][0]:
+            conn.execute(f"delete from {table} where modele like 'intermediate.%' or modele like 'marts.%'")
+    conn.close()
 
 
 def main() -> int:
@@ -25,7 +38,10 @@ def main() -> int:
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--landing", type=Path, default=None)
     parser.add_argument("--group", default="indicateurs")
+    parser.add_argument("--keep-versions", action="store_true")
     args = parser.parse_args()
+    if not args.keep_versions:
+        forget_versions(args.warehouse)
     settings = Settings.from_env(warehouse=args.warehouse, landing=args.landing)
     defs = build_definitions(settings)
     graph = defs.resolve_asset_graph()

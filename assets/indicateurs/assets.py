@@ -6,6 +6,10 @@ prefix is the schema. Intermediate models are record-level (one row per record a
 its periods); marts aggregate them per (indicator, territory, period); `marts.indicateurs` is their
 union with the absent rule. The catalogue (`data/config/indicateurs.csv`) is loaded as
 `marts.catalogue_indicateurs`.
+
+A model whose inputs did not change since its last build (its SQL text, its parameters, the version
+of every relation it reads: `versions.py`, recorded in `meta.versions`) is not rebuilt; its asset's
+metadata `reconstruit` says so.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.indicateurs import versions
 from assets.ingest.incremental import build_by_partition
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
 from pipelines.resources import WarehouseResource
@@ -64,26 +69,37 @@ def markdown_table(frame: pl.DataFrame, rows: int = PREVIEW_ROWS) -> str:
         return str(frame.head(rows))
 
 
-def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> int:
-    """Run the model's SQL file into `<schema>.<table>`; return its row count."""
+def _params(model: Model) -> dict[str, object]:
+    return {k: (str(v) if not isinstance(v, (int, float)) else v) for k, v in model.params.items()}
+
+
+def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str]:
+    """Run the model's SQL file into `<schema>.<table>` unless its inputs did not change since its
+    last build (`versions.build_if_changed`); return its row count and what was rebuilt (French)."""
     sql = (SQL_DIR / model.schema / f"{model.table}.sql").read_text(encoding="utf-8")
+    target = f"{model.schema}.{model.table}"
     conn.execute(f"create schema if not exists {model.schema}").fetchall()
+    params = _params(model)
     if model.partition:
         column, upstream = model.partition
-        params = {k: (str(v) if not isinstance(v, (int, float)) else v) for k, v in model.params.items()}
         upstream = upstream.replace("/", ".")
         recorded = f"select partition, nb_lignes, empreinte from meta.empreintes where modele = '{upstream}'"
-        build_by_partition(conn, f"{model.schema}.{model.table}", sql, params, column, upstream,
-                           [d.replace("/", ".") for d in model.deps if d.replace("/", ".") != upstream],
-                           upstream_fingerprints=recorded)
-        return conn.sql(f"select count(*) from {model.schema}.{model.table}").fetchall()[0][0]
-    statement = f"create or replace table {model.schema}.{model.table} as\n{sql}"
-    if model.params:
-        conn.execute(statement, {k: (str(v) if not isinstance(v, (int, float)) else v)
-                                 for k, v in model.params.items()}).fetchall()
+        if versions.relation_version(conn, upstream).split(":")[0] != "empreintes":
+            recorded = None  # an upstream without recorded fingerprints: its rows are hashed by partition
+        versions.forget(conn, target)  # versioned by its fingerprints in meta.empreintes
+        recomputed = build_by_partition(conn, target, sql, params, column, upstream,
+                                        [d.replace("/", ".") for d in model.deps if d.replace("/", ".") != upstream],
+                                        upstream_fingerprints=recorded)
+        rebuilt = {"tout": "oui (tout)", "aucune partition": "non (entrées inchangées)"}.get(
+            recomputed, f"en partie ({column} : {recomputed})")
     else:
-        conn.execute(statement).fetchall()
-    return conn.sql(f"select count(*) from {model.schema}.{model.table}").fetchall()[0][0]
+        version = versions.input_version(conn, sql, model.params, [d.replace("/", ".") for d in model.deps])
+
+        def _create(c: duckdb.DuckDBPyConnection) -> None:
+            c.execute(f"create or replace table {target} as\n{sql}", params or None).fetchall()
+
+        rebuilt = "oui" if versions.build_if_changed(conn, target, version, _create) else "non (entrées inchangées)"
+    return conn.sql(f"select count(*) from {target}").fetchall()[0][0], rebuilt
 
 
 def _asset(model: Model):
@@ -91,10 +107,11 @@ def _asset(model: Model):
               description=model.doc)
     def _build(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as conn:
-            n = build_model(conn, model)
+            n, rebuilt = build_model(conn, model)
             preview = markdown_table(conn.sql(f"select * from {model.schema}.{model.table} limit {PREVIEW_ROWS}").pl())
         return dg.MaterializeResult(metadata={
             "dagster/row_count": dg.MetadataValue.int(int(n)),
+            "reconstruit": rebuilt,
             "preview": dg.MetadataValue.md(preview),
             "sql": dg.MetadataValue.path(str(SQL_DIR / model.schema / f"{model.table}.sql")),
         })
