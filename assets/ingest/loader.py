@@ -1,18 +1,23 @@
 """Incremental, idempotent load of a landing folder into the warehouse.
 
 For one source folder: every file is fingerprinted (SHA-256). A file whose bytes are already
-logged is not read again; a new file is validated (`validate.validate_file`) and its accepted
+logged is not read again: a known name whose size and modification time are those recorded in
+`meta.fichiers_vus` is not even hashed (the quick check of rsync; `touch` a file to have it hashed
+again), another known name is hashed and compared, a new name is hashed from the bytes validation
+reads (one read). A new file is validated (`validate.validate_file`) and its accepted
 rows go to `raw.<kind>` (with `source_file`, `line_number`), its refused rows to
 `meta.quarantine`, its facts to `meta.ingest_log`; a file with a known name and new bytes first
 removes the rows of its previous version (whose log row becomes `replaced`). Rows of files are
 written in batches, each batch in one transaction with its log rows, so an interrupted run
-leaves no half-loaded file.
+leaves no half-loaded file; a batch is written by a background thread while the next one is
+validated.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -35,7 +40,7 @@ BATCH_ROWS = 500_000
 def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists meta")
     conn.execute("create schema if not exists raw")
-    for name in ("ingest_log", "quarantine"):
+    for name in ("ingest_log", "quarantine", "fichiers_vus"):
         conn.execute((SQL_DIR / "meta" / f"{name}.sql").read_text(encoding="utf-8"))
 
 
@@ -121,7 +126,53 @@ class _Batch:
         except Exception:
             conn.execute("rollback")
             raise
-        self.__init__()
+
+
+class _Writer:
+    """Writes batches in a background thread while the next batch is validated (polars and DuckDB
+    both release the GIL: the two cores work at once). One batch at most waits to be written, so
+    memory holds two batches at most; a failed write is raised at the next submit or at close."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection, kinds: list[str]) -> None:
+        self._conn, self._kinds = conn, kinds
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+        self._pending: Future | None = None
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def submit(self, batch: _Batch) -> None:
+        self._wait()
+        self._pending = self._pool.submit(batch.flush, self._conn, self._kinds)
+
+    def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._pool.shutdown(wait=True)
+
+
+def _record_seen(conn: duckdb.DuckDBPyConnection, source: str, stats: dict[str, tuple[int, int]]) -> None:
+    """Keep size and modification time of the files just seen, with the SHA-256 of their logged version."""
+    seen = pl.DataFrame(  # noqa: F841 (read by DuckDB by name)
+        [(name, size, mtime) for name, (size, mtime) in stats.items()],
+        schema={"file_name": pl.String, "bytes": pl.Int64, "mtime_ns": pl.Int64}, orient="row",
+    )
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from meta.fichiers_vus where source = ?", [source])
+        conn.execute(
+            "insert into meta.fichiers_vus select ?, s.file_name, s.bytes, s.mtime_ns, l.sha256 from seen as s "
+            "join meta.ingest_log as l on l.source = ? and l.file_name = s.file_name "
+            "and l.status in ('loaded', 'rejected')",
+            [source, source],
+        )
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
 
 
 def load_folder(
@@ -148,32 +199,50 @@ def load_folder(
     )
     files = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".csv") if folder.exists() else []
     summary.files_seen = len(files)
+    seen = {name: (size, mtime, sha) for name, size, mtime, sha in conn.execute(
+        "select file_name, bytes, mtime_ns, sha256 from meta.fichiers_vus where source = ?", [source]).fetchall()}
     todo: list[Path] = []
     digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
     for path in files:
+        stat = path.stat()
+        stats[path.name] = (stat.st_size, stat.st_mtime_ns)
+        previous = known.get(path.name)
+        if previous is None:  # a new name: hashed once, from the bytes validation reads
+            todo.append(path)
+            continue
+        if seen.get(path.name) == (stat.st_size, stat.st_mtime_ns, previous):
+            summary.files_unchanged += 1  # same size and time as the logged version: not read again
+            continue
         digest = sha256_of(path)
-        if known.get(path.name) == digest:
+        if digest == previous:
             summary.files_unchanged += 1
         else:
             todo.append(path)
             digests[str(path)] = digest
     batch = _Batch()
-    results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes, digests=digests)
-    for i, result in enumerate(results):
-        previous = known.get(result.file_name)
-        batch.add(result, replaced=previous is not None)
-        summary.files_replaced += previous is not None
-        if result.status == "rejected":
-            summary.files_rejected += 1
-            summary.errors.append(result.error or result.file_name)
-        else:
-            summary.files_loaded += 1
-        for name in ("rows_read", "rows_accepted", "rows_quarantined", "rows_skipped"):
-            setattr(summary, name, getattr(summary, name) + getattr(result, name))
-        if batch.rows >= BATCH_ROWS:
-            batch.flush(conn, kinds)
-        if progress and (i % 1000 == 0):
-            progress(i, len(todo))
-    batch.flush(conn, kinds)
+    writer = _Writer(conn, kinds)
+    try:
+        results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes, digests=digests)
+        for i, result in enumerate(results):
+            previous = known.get(result.file_name)
+            batch.add(result, replaced=previous is not None)
+            summary.files_replaced += previous is not None
+            if result.status == "rejected":
+                summary.files_rejected += 1
+                summary.errors.append(result.error or result.file_name)
+            else:
+                summary.files_loaded += 1
+            for name in ("rows_read", "rows_accepted", "rows_quarantined", "rows_skipped"):
+                setattr(summary, name, getattr(summary, name) + getattr(result, name))
+            if batch.rows >= BATCH_ROWS:
+                writer.submit(batch)
+                batch = _Batch()
+            if progress and (i % 1000 == 0):
+                progress(i, len(todo))
+        writer.submit(batch)
+    finally:
+        writer.close()
+    _record_seen(conn, source, stats)
     summary.seconds = time.perf_counter() - started
     return summary
