@@ -43,9 +43,10 @@ RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", BENCH))
 RESULTS_JSON = RESULTS_DIR / "results.json"
 RESULTS_MD = RESULTS_DIR / "results.md"
 VENV_BIN = Path(sys.executable).parent
-STEPS = ("a_floor", "b_full", "c_incremental", "d_indicators", "e_pages")
+STEPS = ("a_floor", "a_floor_write", "b_full", "c_incremental", "d_indicators", "e_pages")
 LABELS = {
     "a_floor": "(a) plancher : DuckDB lit chaque fichier (read_csv → count)",
+    "a_floor_write": "(a') plancher avec écriture : DuckDB lit chaque fichier et l'écrit dans une table",
     "b_full": "(b) construction complète (`observatoire run`, entrepôt vide)",
     "c_incremental": "(c) incrémental : + 1 mois SIAO d'un département",
     "d_indicators": "(d) indicateurs seuls (groupe `indicateurs`)",
@@ -167,6 +168,17 @@ def step_floor(scale: str, label: str) -> dict:
     return measure("a_floor", scale, label, [sys.executable, str(BENCH / "floor.py"), str(landing)])
 
 
+def step_floor_write(scale: str, label: str) -> dict:
+    landing = generate(scale)
+    target = work_dir(scale, label) / "plancher_ecriture.duckdb"
+    try:
+        return measure("a_floor_write", scale, label,
+                       [sys.executable, str(BENCH / "floor.py"), str(landing), "--write", str(target)])
+    finally:
+        for path in (target, Path(f"{target}.wal")):
+            path.unlink(missing_ok=True)
+
+
 def step_full(scale: str, label: str) -> dict:
     landing = generate(scale)
     warehouse, publication, _ = paths(scale, label)
@@ -242,7 +254,7 @@ def step_pages(scale: str, label: str) -> dict:
                                              "--json", str(out)])
 
 
-STEP_FUNCTIONS = {"a_floor": step_floor, "b_full": step_full, "c_incremental": step_incremental,
+STEP_FUNCTIONS = {"a_floor": step_floor, "a_floor_write": step_floor_write, "b_full": step_full, "c_incremental": step_incremental,
                   "d_indicators": step_indicators, "e_pages": step_pages}
 
 
