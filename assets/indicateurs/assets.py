@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 
 from assets.indicateurs import versions
+from assets.indicateurs.menages import build_by_household
 from assets.ingest.incremental import build_by_partition
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
 from pipelines.resources import WarehouseResource
@@ -52,6 +53,10 @@ class Model:
     #: (`incremental.build_by_partition`, with the fingerprints the upstream recorded when it is
     #: incremental itself); the other deps are fixed inputs (a change rebuilds all).
     partition: tuple[str, str] | None = None
+    #: Household-level model over `staging/siao_demandes`: rebuilt only for the households touching the
+    #: Départements SIAO whose requests changed (`menages.build_by_household`); its SQL reads the
+    #: requests restricted by `$partiel` to the temporary table `menages_a_recalculer`.
+    households: bool = False
 
     @property
     def schema(self) -> str:
@@ -92,6 +97,15 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
                                         upstream_fingerprints=recorded)
         rebuilt = {"tout": "oui (tout)", "aucune partition": "non (entrées inchangées)"}.get(
             recomputed, f"en partie ({column} : {recomputed})")
+    elif model.households:
+        versions.forget(conn, target)  # versioned by its fingerprints in meta.empreintes
+        aligned = [m for m in MODELS if m.households and m.name in model.deps]  # household-level themselves
+        extra = "".join((SQL_DIR / m.schema / f"{m.table}.sql").read_text(encoding="utf-8") for m in aligned)
+        read = {d.replace("/", ".") for d in model.deps} | versions.referenced_relations(sql)
+        fixed = sorted(read - {"staging.siao_demandes"} - {m.name.replace("/", ".") for m in aligned})
+        recomputed = build_by_household(conn, target, sql, params, fixed, extra)
+        rebuilt = {"tout": "oui (tout)", "aucun ménage": "non (entrées inchangées)"}.get(
+            recomputed, f"en partie (ménages des départements {recomputed})")
     else:
         version = versions.input_version(conn, sql, model.params, [d.replace("/", ".") for d in model.deps])
 
@@ -172,16 +186,19 @@ MODELS: list[Model] = [
     Model("intermediate/siao_menages",
           "One row per SIAO household with the date of its first request (earliest request date over all "
           "its requests, any type, status or département). Source: staging.siao_demandes.",
-          ["staging/siao_demandes"]),
+          ["staging/siao_demandes"],
+          households=True),
     Model("intermediate/parcours_attributions_territoires",
           "One row per (SNE attribution linked by pseudonymised NUR to a SIAO household, territory of the "
           "dwelling): duration since the household's first SIAO request, return to an Urgence request "
           "within 365 days. Source: staging.sne_attributions, staging.siao_demandes.",
-          ["staging/sne_attributions", "staging/siao_demandes", "intermediate/siao_menages", REF["perimetres"]]),
+          ["staging/sne_attributions", "staging/siao_demandes", "intermediate/siao_menages", REF["perimetres"]],
+          households=True),
     Model("intermediate/siao_primo_demandes_territoires",
           "One row per (household, year, territory) for the household's first Urgence request of the year "
           "(ties by Département SIAO, Numéro demande), with `primo` (no Urgence request 1–730 days before).",
-          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"]),
+          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"],
+          households=True),
     Model("intermediate/ndls_territoires",
           "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
           "published total of an edition without a sector file. Source: staging.ndls_secteurs, "

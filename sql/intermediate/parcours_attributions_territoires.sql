@@ -8,7 +8,9 @@ with attributions as (
     select * from staging.sne_attributions
 ),
 demandes as (
+    -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from staging.siao_demandes
+    where not $partiel or hash(menage_id) in (select menage_hash from menages_a_recalculer)
 ),
 menages as (
     select * from intermediate.siao_menages

@@ -2,7 +2,9 @@
 -- (earliest date, ties broken by Département SIAO then Numéro demande), placed where that request
 -- is. `primo`: no other `Urgence` request of the household dated 1 to 730 days before it.
 with demandes as (
+    -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from staging.siao_demandes
+    where not $partiel or hash(menage_id) in (select menage_hash from menages_a_recalculer)
 ),
 perimetres as (
     select * from reference.perimetres

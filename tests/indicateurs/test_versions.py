@@ -41,6 +41,7 @@ def _contents(path: Path) -> dict[str, list[tuple]]:
 
 def _full_rebuild(path: Path, tmp: Path) -> dict[str, list[tuple]]:
     """The same inputs built from scratch (no model, no recorded version or fingerprint)."""
+    tmp.mkdir(parents=True, exist_ok=True)
     fresh = tmp / "fresh.duckdb"
     shutil.copy(path, fresh)
     conn = duckdb.connect(str(fresh))
@@ -101,12 +102,16 @@ def test_unchanged_inputs_skip_every_model_and_changes_rebuild_what_depends_on_t
 def test_a_missing_table_is_rebuilt(built, tmp_path):
     path, _ = built
     conn = duckdb.connect(str(path))
+    conn.execute("drop table intermediate.territoires_departements")
     conn.execute("drop table intermediate.siao_menages")
     conn.close()
     after = _materialise(path)
-    assert after["intermediate.siao_menages"] == "oui"
-    # same rows as before: what reads it is versioned by its content and not rebuilt
-    assert after["intermediate.parcours_attributions_territoires"] == SKIPPED
+    assert after["intermediate.territoires_departements"] == "oui"
+    assert after["intermediate.siao_menages"] == "oui (tout)"
+    # same rows as before: what reads them is versioned by their content and not rebuilt
+    for name in ("intermediate.couverture_siao", "intermediate.siao_primo_demandes_territoires",
+                 "intermediate.siao_demandes_territoires", "intermediate.parcours_attributions_territoires"):
+        assert after[name] == SKIPPED, name
     assert _contents(path) == _full_rebuild(path, tmp_path)
 
 
