@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.indicateurs import versions
+from assets.indicateurs import territoires, versions
 from assets.indicateurs.menages import build_by_household
 from assets.ingest.incremental import build_by_partition
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
@@ -57,6 +57,10 @@ class Model:
     #: Départements SIAO whose requests changed (`menages.build_by_household`); its SQL reads the
     #: requests restricted by `$partiel` to the temporary table `menages_a_recalculer`.
     households: bool = False
+    #: SIAO mart over `intermediate/siao_demandes_territoires`: rebuilt only for the territories touched by
+    #: the changed Départements SIAO or whose coverage changed (`territoires.build_by_territory`); its SQL
+    #: reads them restricted by `$partiel` to the temporary table `territoires_a_recalculer`.
+    territories: bool = False
 
     @property
     def schema(self) -> str:
@@ -106,6 +110,13 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
         recomputed = build_by_household(conn, target, sql, params, fixed, extra)
         rebuilt = {"tout": "oui (tout)", "aucun ménage": "non (entrées inchangées)"}.get(
             recomputed, f"en partie (ménages des départements {recomputed})")
+    elif model.territories:
+        versions.forget(conn, target)  # versioned by its fingerprints in meta.empreintes
+        read = {d.replace("/", ".") for d in model.deps} | versions.referenced_relations(sql)
+        fixed = sorted(read - {territoires.UPSTREAM, territoires.COVERAGE})
+        recomputed = territoires.build_by_territory(conn, target, sql, params, fixed)
+        rebuilt = {"tout": "oui (tout)", "aucun territoire": "non (entrées inchangées)"}.get(
+            recomputed, f"en partie ({recomputed})")
     else:
         version = versions.input_version(conn, sql, model.params, [d.replace("/", ".") for d in model.deps])
 
@@ -221,7 +232,8 @@ MODELS: list[Model] = [
           "Section B (SIAO): one row per (indicator, territory, year or month for DEM_URG) before the "
           "absent rule, with coverage.",
           [REF["territoires"], "intermediate/periodes", "intermediate/couverture_siao",
-           "intermediate/siao_demandes_territoires"]),
+           "intermediate/siao_demandes_territoires"],
+          territories=True),
     Model("marts/indicateurs_parcours",
           "Section C (linked SIAO ↔ SNE pathways): one row per (indicator, territory, year) before the "
           "absent rule, with coverage.",
@@ -251,7 +263,8 @@ MODELS: list[Model] = [
           "orientation, type of orientation → exit destination (grouped categories of "
           "data/config/parcours_categories.csv), with the margins as rows `Ensemble`. Exact counts.",
           ["intermediate/siao_demandes_territoires", "intermediate/couverture_siao"],
-          params={"categories": PARCOURS_CATEGORIES_PATH}),
+          params={"categories": PARCOURS_CATEGORIES_PATH},
+          territories=True),
 ]
 
 ASSETS = [_asset(m) for m in MODELS]

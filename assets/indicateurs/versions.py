@@ -118,7 +118,7 @@ def _columns(conn: duckdb.DuckDBPyConnection, name: str) -> str:
     return _sha(rows)[:16]
 
 
-def _param(value: object) -> str:
+def param_version(value: object) -> str:
     """A parameter as it counts in a version: a file by its path and bytes."""
     text = str(value)
     if isinstance(value, Path) or (isinstance(value, str) and len(text) < 4096 and Path(text).is_file()):
@@ -135,7 +135,7 @@ def input_version(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, o
     return _sha({
         "mecanisme": MECHANISM,
         "sql": sql,
-        "params": sorted((k, _param(v)) for k, v in params.items()),
+        "params": sorted((k, param_version(v)) for k, v in params.items()),
         "entrees": [(name, relation_version(conn, name)) for name in inputs],
         "extra": extra,
     })

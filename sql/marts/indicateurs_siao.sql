@@ -4,7 +4,11 @@
 -- `part_non_localisable` (% of the period's requests, of the territory's départements, placed only by
 -- a département the territory does not contain whole). Requests in their latest state, every status.
 with territoires as (
+    -- $partiel: only the territories to recompute (territoires_a_recalculer, set by
+    -- assets/indicateurs/territoires.py)
     select territoire_type, territoire_code from reference.territoires
+    where not $partiel
+        or (territoire_type, territoire_code) in (select territoire_type, territoire_code from territoires_a_recalculer)
 ),
 periodes as (
     select periode, granularite from intermediate.periodes
@@ -14,6 +18,8 @@ couverture as (
 ),
 demandes as (
     select * from intermediate.siao_demandes_territoires
+    where not $partiel
+        or (territoire_type, territoire_code) in (select territoire_type, territoire_code from territoires_a_recalculer)
 ),
 grille as (
     select

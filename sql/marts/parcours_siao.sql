@@ -6,15 +6,19 @@
 -- data/config/parcours_categories.csv. Margins are rows too: `destination = 'Ensemble'` (the
 -- origin's total), `origine = 'Ensemble'` (the destination's total), both (all the year's requests).
 -- Zero cells are not written (a missing cell of a covered year is 0).
--- Parameters: $categories (path of the CSV). Source: intermediate.siao_demandes_territoires.
+-- Parameters: $categories (path of the CSV), $partiel. Source: intermediate.siao_demandes_territoires.
 with categories as (
     select etape, coalesce(valeur, '') as valeur, categorie, cast(ordre as integer) as ordre
     from read_csv($categories, header = true, all_varchar = true)
 ),
 couverture as (
+    -- $partiel: only the territories to recompute (territoires_a_recalculer, set by
+    -- assets/indicateurs/territoires.py)
     select territoire_type, territoire_code, periode
     from intermediate.couverture_siao
     where length(periode) = 4
+        and (not $partiel or (territoire_type, territoire_code) in (
+            select territoire_type, territoire_code from territoires_a_recalculer))
 ),
 demandes as (
     select

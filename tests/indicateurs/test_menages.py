@@ -1,8 +1,10 @@
 """Household-level models rebuilt only for the households a changed département touches
-(assets/indicateurs/menages.py): on generated requests of three départements, with households having
-requests in two of them, a change of one département's requests (dates, types, new and removed
-requests, a request moved to another household, a household leaving the département) recomputes only
-that département's households, and every table equals a full rebuild from an empty warehouse."""
+(assets/indicateurs/menages.py), SIAO marts only for the territories it touches
+(assets/indicateurs/territoires.py): on generated requests of three départements, with households
+having requests in two of them, a change of one département's requests (dates, types, new and removed
+requests, a request moved to another household, a household leaving the département, a new month
+covered) recomputes only that département's households and territories, and every table equals a full
+rebuild from an empty warehouse."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from tests.indicateurs.test_versions import SKIPPED, _contents, _full_rebuild, _
 
 HOUSEHOLD_MODELS = ("intermediate.siao_menages", "intermediate.siao_primo_demandes_territoires",
                     "intermediate.parcours_attributions_territoires")
-COMMUNES = {"01": ["01001", "01002", "01003", None], "02": ["02001", "02002", None], "75": ["75056", None]}
+TERRITORY_MODELS = ("marts.indicateurs_siao", "marts.parcours_siao")
+# a request is placed by its commune, even in another département (02 → 01003)
+COMMUNES = {"01": ["01001", "01002", "01003", None], "02": ["02001", "02002", "01003", None], "75": ["75056", None]}
 
 
 def _requests(seed: int = 7) -> list[tuple]:
@@ -63,6 +67,13 @@ def warehouse(tmp_path: Path) -> Path:
     write_tables(conn)
     _write_requests(conn, _requests())
     _attributions(conn)
+    # every month of 2021–2024 covered for 01 and 75, up to 2024-11 for 02
+    conn.execute("delete from staging.siao_couverture")
+    conn.execute("""insert into staging.siao_couverture
+        select d, strftime(m, '%Y-%m'), strftime(m, '%Y')
+        from (values ('01'), ('02'), ('75')) as t(d),
+             range(date '2021-01-01', date '2025-01-01', interval 1 month) as r(m)
+        where not (d = '02' and m = date '2024-12-01')""")
     conn.close()
     return path
 
@@ -88,6 +99,7 @@ def _changed_02(rows: list[tuple]) -> list[tuple]:
             out.append((dep, n, "M-autre", day, t, c, nur))
             continue
         d = date.fromisoformat(day) + timedelta(days=200)
+        c = "02001" if c == "01003" else c  # no request of 02 is placed in 01 any more
         out.append((dep, n, m, d.isoformat(), "Insertion" if t == "Urgence" else "Urgence", c, nur))
     household_01 = next(r[2] for r in rows if r[0] == "01" and r[2] != spanning)
     out.append(("02", "NEW-1", household_01, "2024-02-10", "Urgence", "02002", None))
@@ -100,14 +112,20 @@ def test_a_changed_departement_recomputes_its_households_only(warehouse: Path, t
     assert len({r[2] for r in rows if r[0] == "02"}) < len({r[2] for r in rows}) / 2
     first = _materialise(warehouse)
     assert all(first[m] == "oui (tout)" for m in HOUSEHOLD_MODELS)
-    assert all(_materialise(warehouse)[m] == SKIPPED for m in HOUSEHOLD_MODELS)
+    assert all(first[m] == "oui (tout)" for m in TERRITORY_MODELS)
+    assert set(_materialise(warehouse).values()) == {SKIPPED}
 
     conn = duckdb.connect(str(warehouse))
     _write_requests(conn, _changed_02(rows))
+    conn.execute("insert into staging.siao_couverture values ('02', '2024-12', '2024')")
     conn.close()
     after = _materialise(warehouse)
     for m in HOUSEHOLD_MODELS:
         assert after[m] == "en partie (ménages des départements 02)", m
+    # the requests of 02 and its coverage are in 02, région 84, France and HORS_LDA, and were in 01
+    # (commune 01003) before the change; not in 75, région 11, the LDA territory or group
+    for m in TERRITORY_MODELS:
+        assert after[m] == "en partie (5 territoires)", m
     contents = _contents(warehouse)
     assert contents == _full_rebuild(warehouse, tmp_path / "full")
     # the change did change the household-level tables
@@ -123,6 +141,9 @@ def test_a_changed_departement_recomputes_its_households_only(warehouse: Path, t
     again = _materialise(warehouse)
     for m in HOUSEHOLD_MODELS:
         assert again[m] == "en partie (ménages des départements 01, 02, 75)", m
+    # + 01 (01, the LDA territory, the group LDA) and 75 (75, région 11): 9 of the 9 territories
+    for m in TERRITORY_MODELS:
+        assert again[m] == "en partie (9 territoires)", m
     assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full2")
 
 
@@ -135,4 +156,6 @@ def test_a_changed_reference_table_rebuilds_the_household_models(warehouse: Path
     assert after["intermediate.siao_primo_demandes_territoires"] == "oui (tout)"
     assert after["intermediate.parcours_attributions_territoires"] == "oui (tout)"
     assert after["intermediate.siao_menages"] == SKIPPED  # reads the requests only
+    for m in TERRITORY_MODELS:  # their input placed the requests anew
+        assert after[m] == "oui (tout)", m
     assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full")
