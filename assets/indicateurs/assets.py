@@ -115,8 +115,8 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
         read = {d.replace("/", ".") for d in model.deps} | versions.referenced_relations(sql)
         fixed = sorted(read - {territoires.UPSTREAM, territoires.COVERAGE})
         recomputed = territoires.build_by_territory(conn, target, sql, params, fixed)
-        rebuilt = {"tout": "oui (tout)", "aucun territoire": "non (entrées inchangées)"}.get(
-            recomputed, f"en partie ({recomputed})")
+        rebuilt = {"tout": "oui (tout)", "aucun territoire": "non (entrées inchangées)",
+                   "aucun territoire touché": "non (aucun territoire touché)"}.get(recomputed, f"en partie ({recomputed})")
     else:
         version = versions.input_version(conn, sql, model.params, [d.replace("/", ".") for d in model.deps])
 

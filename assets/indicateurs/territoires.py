@@ -47,7 +47,8 @@ def build_by_territory(
 ) -> str:
     """(Re)build table `target` (with columns `territoire_type`, `territoire_code`) from `sql`,
     recomputing only the territories touched by the changed départements or whose coverage changed;
-    return what was recomputed ('tout', 'aucun territoire' or the number of territories)."""
+    return what was recomputed ('tout', 'aucun territoire', 'aucun territoire touché' when the changed
+    départements place no request anywhere, or the number of territories)."""
     conn.execute(f"create table if not exists {TOUCHED_TABLE} "
                  "(modele varchar, departement_siao varchar, territoire_type varchar, territoire_code varchar)"
                  ).fetchall()
@@ -92,4 +93,6 @@ def build_by_territory(
         raise
     if full:
         return "tout"
-    return f"{n} territoires" if n else "aucun territoire"
+    if n:
+        return f"{n} territoires"
+    return "aucun territoire touché" if changed else "aucun territoire"

@@ -159,3 +159,20 @@ def test_a_changed_reference_table_rebuilds_the_household_models(warehouse: Path
     for m in TERRITORY_MODELS:  # their input placed the requests anew
         assert after[m] == "oui (tout)", m
     assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full")
+
+
+def test_a_departement_placed_nowhere_recomputes_no_territory(warehouse: Path, tmp_path: Path):
+    """Requests of a Département SIAO outside every territory's perimeter (2A here): its households are
+    recomputed, no territory is."""
+    _materialise(warehouse)
+    conn = duckdb.connect(str(warehouse))
+    conn.execute("""insert into staging.siao_demandes select '2A', 'C1', 'M1', date '2024-12-31', date '2024-05-01',
+        'Urgence', null, 'Personne seule', 1, 0, 'M', '25-34 ans', 'Hôtel', 'En attente', null, null, null, null,
+        null, null, null, 'siao.csv', 2, 1""")
+    conn.close()
+    after = _materialise(warehouse)
+    for m in HOUSEHOLD_MODELS:
+        assert after[m] == "en partie (ménages des départements 2A)", m
+    for m in TERRITORY_MODELS:
+        assert after[m] == "non (aucun territoire touché)", m
+    assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full")
