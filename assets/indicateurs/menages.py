@@ -25,69 +25,33 @@ from __future__ import annotations
 import duckdb
 
 from assets.indicateurs import versions
+from assets.ingest.incremental import FINGERPRINTS_TABLE, changed_partitions, new_fingerprints, recording
 
-FINGERPRINTS_TABLE = "meta.empreintes"
 HOUSEHOLDS_TABLE = "meta.menages_departements"
 UPSTREAM = "staging.siao_demandes"
-_FIXED = "*"
 
 
-def _ensure_tables(conn: duckdb.DuckDBPyConnection) -> None:
+def upstream_fingerprints(conn: duckdb.DuckDBPyConnection, upstream: str) -> str:
+    """SQL of the upstream's fingerprints by département: those it recorded in `meta.empreintes`, else
+    its rows hashed by `departement_siao`."""
     conn.execute("create schema if not exists meta").fetchall()
     conn.execute(f"create table if not exists {FINGERPRINTS_TABLE} "
                  "(modele varchar, partition varchar, nb_lignes bigint, empreinte hugeint)").fetchall()
-    conn.execute(f"create table if not exists {HOUSEHOLDS_TABLE} "
-                 "(modele varchar, departement_siao varchar, menage_hash ubigint)").fetchall()
-
-
-def new_fingerprints(conn: duckdb.DuckDBPyConnection, upstream: str, fixed: dict[str, str],
-                     aligned_sql: str | None = None) -> bool:
-    """Fill the temporary table `empreintes_nouvelles` with the fingerprints of this run: the ones
-    `upstream` recorded by département in `meta.empreintes` (else its rows hashed by
-    `departement_siao`), those of `aligned_sql` (partition, nb_lignes, empreinte) if given, and one per
-    entry of `fixed` (name → text). False when the upstream has no row (everything is rebuilt)."""
-    _ensure_tables(conn)
     recorded = conn.execute(f"select count(*) from {FINGERPRINTS_TABLE} where modele = ?", [upstream]).fetchall()[0][0]
     if recorded:
-        upstream_sql = f"select partition, nb_lignes, empreinte from {FINGERPRINTS_TABLE} where modele = '{upstream}'"
-    else:
-        upstream_sql = (f"select departement_siao as partition, count(*) as nb_lignes, sum(hash(t)) as empreinte "
-                        f"from {upstream} as t group by all")
-    conn.execute(
-        "create or replace temp table empreintes_nouvelles as "
-        "select case when starts_with(cast(partition as varchar), '*') then '*amont' || partition "
-        "else cast(partition as varchar) end as partition, "
-        "cast(nb_lignes as bigint) as nb_lignes, cast(empreinte as hugeint) as empreinte "
-        f"from ({upstream_sql})"
-    ).fetchall()
-    has_upstream = conn.execute("select count(*) from empreintes_nouvelles").fetchall()[0][0] > 0
-    if aligned_sql:
-        conn.execute("insert into empreintes_nouvelles select cast(partition as varchar), cast(nb_lignes as bigint), "
-                     f"cast(empreinte as hugeint) from ({aligned_sql})").fetchall()
-    for partition, text in fixed.items():
-        conn.execute("insert into empreintes_nouvelles select ?, 1, hash(?)", [_FIXED + partition, text]).fetchall()
-    return has_upstream
+        return f"select partition, nb_lignes, empreinte from {FINGERPRINTS_TABLE} where modele = '{upstream}'"
+    return (f"select departement_siao as partition, count(*) as nb_lignes, sum(hash(t)) as empreinte "
+            f"from {upstream} as t group by all")
 
 
-def changed_partitions(conn: duckdb.DuckDBPyConnection, target: str) -> tuple[list[str], bool]:
-    """The partitions whose fingerprint differs from the one `target` recorded, and whether the whole
-    table must be rebuilt (no table, nothing recorded, a fixed input changed)."""
-    changed = [r[0] for r in conn.execute(
-        f"with anciennes as (select * from {FINGERPRINTS_TABLE} where modele = ?) "
-        "select coalesce(n.partition, a.partition) from empreintes_nouvelles as n "
-        "full join anciennes as a on a.partition is not distinct from n.partition "
-        "where n.nb_lignes is distinct from a.nb_lignes or n.empreinte is distinct from a.empreinte",
-        [target],
-    ).fetchall()]
-    stored = conn.execute(f"select count(*) from {FINGERPRINTS_TABLE} where modele = ?", [target]).fetchall()[0][0]
-    full = (versions.relation_type(conn, target) != "BASE TABLE" or stored == 0
-            or any(p is None or p.startswith(_FIXED) for p in changed))
-    return sorted(changed), full
-
-
-def record_fingerprints(conn: duckdb.DuckDBPyConnection, target: str) -> None:
-    conn.execute(f"delete from {FINGERPRINTS_TABLE} where modele = ?", [target]).fetchall()
-    conn.execute(f"insert into {FINGERPRINTS_TABLE} select ?, * from empreintes_nouvelles", [target]).fetchall()
+def replace_by_departement(conn: duckdb.DuckDBPyConnection, table: str, target: str, query: str,
+                           departements: list[str] | None) -> None:
+    """Replace the rows of `target` in the bookkeeping `table` (modele, departement_siao, …) by those of
+    `query`, for the given départements only (all when None)."""
+    where = "" if departements is None else " and list_contains($d, departement_siao)"
+    params: dict[str, object] = {"m": target} | ({} if departements is None else {"d": departements})
+    conn.execute(f"delete from {table} where modele = $m{where}", params).fetchall()
+    conn.execute(f"insert into {table} select $m, * from ({query}) where true{where}", params).fetchall()
 
 
 def fixed_fingerprints(conn: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object],
@@ -112,7 +76,10 @@ def build_by_household(
     and `menages_a_recalculer`), recomputing only the households of the changed départements; return
     what was recomputed ('tout', 'aucun ménage' or the départements). `extra`: text whose change
     rebuilds all (the SQL of the household-level models read)."""
-    has_upstream = new_fingerprints(conn, UPSTREAM, fixed_fingerprints(conn, sql, params, fixed_inputs, extra))
+    conn.execute(f"create table if not exists {HOUSEHOLDS_TABLE} "
+                 "(modele varchar, departement_siao varchar, menage_hash ubigint)").fetchall()
+    has_upstream = new_fingerprints(conn, upstream_fingerprints(conn, UPSTREAM),
+                                    fixed_fingerprints(conn, sql, params, fixed_inputs, extra))
     changed, full = changed_partitions(conn, target)
     full = full or not has_upstream
     households = (f"select distinct departement_siao, hash(menage_id) as menage_hash from {UPSTREAM} "
@@ -126,25 +93,15 @@ def build_by_household(
             f"union select menage_hash from {HOUSEHOLDS_TABLE} where modele = $m and list_contains($d, departement_siao)",
             {"d": changed, "m": target},
         ).fetchall()
-    conn.execute("begin transaction").fetchall()
-    try:
+    with recording(conn, target):
         if full:
             conn.execute(f"create or replace table {target} as\n{sql}", {**params, "partiel": False}).fetchall()
-            conn.execute(f"delete from {HOUSEHOLDS_TABLE} where modele = ?", [target]).fetchall()
-            conn.execute(f"insert into {HOUSEHOLDS_TABLE} select ?, * from ({households})", [target]).fetchall()
+            replace_by_departement(conn, HOUSEHOLDS_TABLE, target, households, None)
         elif changed:
             conn.execute(f"delete from {target} where hash(menage_id) in (select menage_hash from menages_a_recalculer)"
                          ).fetchall()
             conn.execute(f"insert into {target} select * from (\n{sql}\n)", {**params, "partiel": True}).fetchall()
-            conn.execute(f"delete from {HOUSEHOLDS_TABLE} where modele = $m and list_contains($d, departement_siao)",
-                         {"d": changed, "m": target}).fetchall()
-            conn.execute(f"insert into {HOUSEHOLDS_TABLE} select $m, * from ({households}) "
-                         "where list_contains($d, departement_siao)", {"d": changed, "m": target}).fetchall()
-        record_fingerprints(conn, target)
-        conn.execute("commit").fetchall()
-    except Exception:
-        conn.execute("rollback").fetchall()
-        raise
+            replace_by_departement(conn, HOUSEHOLDS_TABLE, target, households, changed)
     if full:
         return "tout"
     return ", ".join(changed) or "aucun ménage"

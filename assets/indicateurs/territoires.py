@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import duckdb
 
-from assets.indicateurs.menages import (changed_partitions, fixed_fingerprints, new_fingerprints,
-                                        record_fingerprints)
+from assets.indicateurs.menages import fixed_fingerprints, replace_by_departement, upstream_fingerprints
+from assets.ingest.incremental import changed_partitions, new_fingerprints, recording
 
 UPSTREAM = "intermediate.siao_demandes_territoires"
 COVERAGE = "intermediate.couverture_siao"
@@ -52,7 +52,8 @@ def build_by_territory(
     conn.execute(f"create table if not exists {TOUCHED_TABLE} "
                  "(modele varchar, departement_siao varchar, territoire_type varchar, territoire_code varchar)"
                  ).fetchall()
-    has_upstream = new_fingerprints(conn, UPSTREAM, fixed_fingerprints(conn, sql, params, fixed_inputs),
+    has_upstream = new_fingerprints(conn, upstream_fingerprints(conn, UPSTREAM),
+                                    fixed_fingerprints(conn, sql, params, fixed_inputs),
                                     aligned_sql=COVERAGE_FINGERPRINTS)
     changed, full = changed_partitions(conn, target)
     full = full or not has_upstream
@@ -70,27 +71,17 @@ def build_by_territory(
             {"d": departements, "m": target, "c": coverage},
         ).fetchall()
     n = conn.execute("select count(*) from territoires_a_recalculer").fetchall()[0][0]
-    conn.execute("begin transaction").fetchall()
-    try:
+    with recording(conn, target):
         if full:
             conn.execute(f"create or replace table {target} as\n{sql}", {**params, "partiel": False}).fetchall()
-            conn.execute(f"delete from {TOUCHED_TABLE} where modele = ?", [target]).fetchall()
-            conn.execute(f"insert into {TOUCHED_TABLE} select ?, * from ({_TOUCHED})", [target]).fetchall()
+            replace_by_departement(conn, TOUCHED_TABLE, target, _TOUCHED, None)
         elif n:
             conn.execute(f"delete from {target} as t where exists (select 1 from territoires_a_recalculer as r "
                          "where r.territoire_type = t.territoire_type and r.territoire_code = t.territoire_code)"
                          ).fetchall()
             conn.execute(f"insert into {target} select * from (\n{sql}\n)", {**params, "partiel": True}).fetchall()
         if not full and departements:
-            conn.execute(f"delete from {TOUCHED_TABLE} where modele = $m and list_contains($d, departement_siao)",
-                         {"d": departements, "m": target}).fetchall()
-            conn.execute(f"insert into {TOUCHED_TABLE} select $m, * from ({_TOUCHED}) "
-                         "where list_contains($d, departement_siao)", {"d": departements, "m": target}).fetchall()
-        record_fingerprints(conn, target)
-        conn.execute("commit").fetchall()
-    except Exception:
-        conn.execute("rollback").fetchall()
-        raise
+            replace_by_departement(conn, TOUCHED_TABLE, target, _TOUCHED, departements)
     if full:
         return "tout"
     if n:
