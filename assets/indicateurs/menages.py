@@ -25,7 +25,12 @@ from __future__ import annotations
 import duckdb
 
 from assets.indicateurs import versions
-from assets.ingest.incremental import FINGERPRINTS_TABLE, changed_partitions, new_fingerprints, recording
+from assets.ingest.incremental import (
+    FINGERPRINTS_TABLE,
+    changed_partitions,
+    new_fingerprints,
+    recording,
+)
 
 HOUSEHOLDS_TABLE = "meta.menages_departements"
 UPSTREAM = "staging.siao_demandes"

@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import duckdb
 
-from assets.indicateurs.menages import fixed_fingerprints, replace_by_departement, upstream_fingerprints
+from assets.indicateurs.menages import (
+    fixed_fingerprints,
+    replace_by_departement,
+    upstream_fingerprints,
+)
 from assets.ingest.incremental import changed_partitions, new_fingerprints, recording
 
 UPSTREAM = "intermediate.siao_demandes_territoires"

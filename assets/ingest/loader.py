@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -92,7 +92,7 @@ class _Batch:
         if result.quarantine.height:
             self.quarantine.append(result.quarantine)
         row = result.ingest_log_row()
-        row["ingested_at"] = datetime.now(timezone.utc).replace(tzinfo=None)
+        row["ingested_at"] = datetime.now(UTC).replace(tzinfo=None)
         row["unknown_columns"] = ", ".join(result.unknown_columns) or None
         self.logs.append(row)
         if replaced:
@@ -114,7 +114,7 @@ class _Batch:
                     [source, name],
                 )
             for kind, frames in self.accepted.items():
-                batch = pl.concat(frames, how="vertical_relaxed")  # noqa: F841
+                batch = pl.concat(frames, how="vertical_relaxed")
                 cols = ", ".join(f'"{c}"' for c in batch.columns)
                 conn.execute(f"insert into raw.{kind} ({cols}) select {cols} from batch")
             if self.quarantine:

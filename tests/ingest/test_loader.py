@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import assets.ingest.loader as loader
+from assets.ingest import loader
 
 HEADER = (
     "Numéro demande;Numéro ménage;Date d'extraction;Date de la demande;Type de demande;Département SIAO;"
