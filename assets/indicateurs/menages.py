@@ -92,9 +92,11 @@ def build_by_household(
     if full:
         conn.execute("create or replace temp table menages_a_recalculer (menage_hash ubigint)").fetchall()
     elif changed:
+        # the households of the changed départements now, scanned once: to recompute and to record
+        conn.execute("create or replace temp table menages_changes as "
+                     f"select * from ({households}) where list_contains($d, departement_siao)", {"d": changed}).fetchall()
         conn.execute(
-            "create or replace temp table menages_a_recalculer as "
-            f"select menage_hash from ({households}) where list_contains($d, departement_siao) "
+            "create or replace temp table menages_a_recalculer as select menage_hash from menages_changes "
             f"union select menage_hash from {HOUSEHOLDS_TABLE} where modele = $m and list_contains($d, departement_siao)",
             {"d": changed, "m": target},
         ).fetchall()
@@ -106,7 +108,7 @@ def build_by_household(
             conn.execute(f"delete from {target} where hash(menage_id) in (select menage_hash from menages_a_recalculer)"
                          ).fetchall()
             conn.execute(f"insert into {target} select * from (\n{sql}\n)", {**params, "partiel": True}).fetchall()
-            replace_by_departement(conn, HOUSEHOLDS_TABLE, target, households, changed)
+            replace_by_departement(conn, HOUSEHOLDS_TABLE, target, "select * from menages_changes", changed)
     if full:
         return "tout"
     return ", ".join(changed) or "aucun ménage"

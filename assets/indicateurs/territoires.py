@@ -66,9 +66,13 @@ def build_by_territory(
     conn.execute("create or replace temp table territoires_a_recalculer "
                  "(territoire_type varchar, territoire_code varchar)").fetchall()
     if not full and changed:
+        # the territories the changed départements touch now, scanned once: to recompute and to record
+        conn.execute("create or replace temp table territoires_touches_changes as "
+                     f"select * from ({_TOUCHED}) where list_contains($d, departement_siao)",
+                     {"d": departements}).fetchall()
         conn.execute(
             "insert into territoires_a_recalculer "
-            f"select territoire_type, territoire_code from ({_TOUCHED}) where list_contains($d, departement_siao) "
+            "select territoire_type, territoire_code from territoires_touches_changes "
             f"union select territoire_type, territoire_code from {TOUCHED_TABLE} "
             "where modele = $m and list_contains($d, departement_siao) "
             "union select split_part(c, ':', 1), split_part(c, ':', 2) from (select unnest($c) as c)",
@@ -85,7 +89,8 @@ def build_by_territory(
                          ).fetchall()
             conn.execute(f"insert into {target} select * from (\n{sql}\n)", {**params, "partiel": True}).fetchall()
         if not full and departements:
-            replace_by_departement(conn, TOUCHED_TABLE, target, _TOUCHED, departements)
+            replace_by_departement(conn, TOUCHED_TABLE, target, "select * from territoires_touches_changes",
+                                   departements)
     if full:
         return "tout"
     if n:

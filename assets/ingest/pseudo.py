@@ -8,9 +8,9 @@
   read here. Without a key nothing can be pseudonymised: `PseudoKeyError`.
 
 A column is normalised with polars and hashed in an in-memory DuckDB connection (HMAC written
-with its `sha256`, vectorised and multi-threaded, once per distinct value: an identifier recurs in every
-monthly extraction); one value
-alone goes through `hmac.digest`. Both give the same hex digest (tested).
+with its `sha256`, vectorised and multi-threaded), once per distinct value: an identifier recurs in
+every monthly extraction. One value alone goes through `hmac.digest`. Both give the same hex digest
+(tested).
 """
 
 from __future__ import annotations
