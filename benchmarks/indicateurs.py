@@ -20,6 +20,7 @@ import duckdb
 
 from pipelines.config import Settings
 from pipelines.definitions import build_definitions
+from pipelines.resources import shared_connections
 
 
 def forget_versions(warehouse: Path) -> None:
@@ -53,9 +54,10 @@ def main() -> int:
     job = defs.resolve_implicit_global_asset_job_def()
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     started = time.perf_counter()
-    result = job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(), asset_selection=keys, raise_on_error=False, run_config=quiet
-    )
+    with shared_connections():  # as `observatoire run`: one warehouse connection for the run
+        result = job.execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(), asset_selection=keys, raise_on_error=False, run_config=quiet
+        )
     print(f"{time.perf_counter() - started:.1f} s, succès : {result.success}")
     return 0 if result.success else 1
 

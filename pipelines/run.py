@@ -8,6 +8,7 @@ from typing import Callable
 import dagster as dg
 
 from pipelines.config import Settings
+from pipelines.resources import shared_connections
 
 
 #: The job `run_all` executes: every unpartitioned asset and its checks.
@@ -49,7 +50,8 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
     ).resolve_job_def(RUN_JOB)
     quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     instance = dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+    with shared_connections():  # one warehouse connection for the whole run, not one per asset
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
     errors = [
         f"{e.step_key}: {e.event_specific_data.error.message.strip()}"  # type: ignore[union-attr]
         for e in result.all_events

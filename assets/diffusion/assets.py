@@ -40,6 +40,7 @@ def fichier(
     then swapped in atomically; the warehouse is only read.
     """
     synthetic = publication_file.synthetic(landing.path)
+    warehouse.release()  # the file is attached read-only by another connection: the run's one is closed first
     report = build(
         warehouse.database,
         publication_file.file,
