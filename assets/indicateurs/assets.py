@@ -20,7 +20,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.indicateurs import territoires, versions
+from assets.indicateurs import versions
 from assets.indicateurs.menages import build_by_household
 from assets.ingest.incremental import build_by_partition
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, SQL_DIR
@@ -57,10 +57,6 @@ class Model:
     #: Départements SIAO whose requests changed (`menages.build_by_household`); its SQL reads the
     #: requests restricted by `$partiel` to the temporary table `menages_a_recalculer`.
     households: bool = False
-    #: SIAO mart over `intermediate/siao_demandes_territoires`: rebuilt only for the territories touched by
-    #: the changed Départements SIAO or whose coverage changed (`territoires.build_by_territory`); its SQL
-    #: reads them restricted by `$partiel` to the temporary table `territoires_a_recalculer`.
-    territories: bool = False
 
     @property
     def schema(self) -> str:
@@ -110,13 +106,6 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
         recomputed = build_by_household(conn, target, sql, params, fixed, extra)
         rebuilt = {"tout": "oui (tout)", "aucun ménage": "non (entrées inchangées)"}.get(
             recomputed, f"en partie (ménages des départements {recomputed})")
-    elif model.territories:
-        versions.forget(conn, target)  # versioned by its fingerprints in meta.empreintes
-        read = {d.replace("/", ".") for d in model.deps} | versions.referenced_relations(sql)
-        fixed = sorted(read - {territoires.UPSTREAM, territoires.COVERAGE})
-        recomputed = territoires.build_by_territory(conn, target, sql, params, fixed)
-        rebuilt = {"tout": "oui (tout)", "aucun territoire": "non (entrées inchangées)",
-                   "aucun territoire touché": "non (aucun territoire touché)"}.get(recomputed, f"en partie ({recomputed})")
     else:
         version = versions.input_version(conn, sql, model.params, [d.replace("/", ".") for d in model.deps])
 
@@ -194,6 +183,35 @@ MODELS: list[Model] = [
           "delays and flags. Source: staging.siao_demandes.",
           ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"],
           partition=("departement_siao", "staging/siao_demandes")),
+    Model("intermediate/siao_comptes_territoires",
+          "Additive counts of the SIAO requests per (Département SIAO, territory, base, period): each "
+          "département's contributions to the section B indicators (year of request, month of an Urgence "
+          "request, year of admission, year of exit). Source: intermediate.siao_demandes_territoires.",
+          ["intermediate/siao_demandes_territoires"],
+          partition=("departement_siao", "intermediate/siao_demandes_territoires")),
+    Model("intermediate/siao_delais_territoires",
+          "Histogram of the delays from request to admission (days) of the localisable Insertion requests "
+          "per (Département SIAO, territory, year of admission, delay): the median DELAI_ORIENT_INS by "
+          "département. Source: intermediate.siao_demandes_territoires.",
+          ["intermediate/siao_demandes_territoires"],
+          partition=("departement_siao", "intermediate/siao_demandes_territoires")),
+    Model("intermediate/siao_menages_urgence",
+          "One row per (Département SIAO, household with a dated Urgence request) with the hash of its "
+          "pseudonym: households in several départements and shared hashes, for MEN_URG. "
+          "Source: staging.siao_demandes.",
+          ["staging/siao_demandes"],
+          partition=("departement_siao", "staging/siao_demandes")),
+    Model("intermediate/siao_menages_urgence_territoires",
+          "One row per (Département SIAO, territory, year, hash of the household) with a localisable Urgence "
+          "request: the households of MEN_URG by département. Source: intermediate.siao_demandes_territoires.",
+          ["intermediate/siao_demandes_territoires"],
+          partition=("departement_siao", "intermediate/siao_demandes_territoires")),
+    Model("intermediate/siao_parcours_territoires",
+          "Counts of the localisable SIAO requests per (Département SIAO, territory, year of request, "
+          "situation, orientation, exit): each département's contributions to the SIAO pathway. "
+          "Source: intermediate.siao_demandes_territoires.",
+          ["intermediate/siao_demandes_territoires"],
+          partition=("departement_siao", "intermediate/siao_demandes_territoires")),
     Model("intermediate/siao_menages",
           "One row per SIAO household with the date of its first request (earliest request date over all "
           "its requests, any type, status or département). Source: staging.siao_demandes.",
@@ -232,8 +250,9 @@ MODELS: list[Model] = [
           "Section B (SIAO): one row per (indicator, territory, year or month for DEM_URG) before the "
           "absent rule, with coverage.",
           [REF["territoires"], "intermediate/periodes", "intermediate/couverture_siao",
-           "intermediate/siao_demandes_territoires"],
-          territories=True),
+           "intermediate/siao_comptes_territoires", "intermediate/siao_delais_territoires",
+           "intermediate/siao_menages_urgence", "intermediate/siao_menages_urgence_territoires",
+           "intermediate/siao_demandes_territoires"]),
     Model("marts/indicateurs_parcours",
           "Section C (linked SIAO ↔ SNE pathways): one row per (indicator, territory, year) before the "
           "absent rule, with coverage.",
@@ -262,9 +281,8 @@ MODELS: list[Model] = [
           "territory and covered year, in two steps of a Sankey diagram: situation at the request → type of "
           "orientation, type of orientation → exit destination (grouped categories of "
           "data/config/parcours_categories.csv), with the margins as rows `Ensemble`. Exact counts.",
-          ["intermediate/siao_demandes_territoires", "intermediate/couverture_siao"],
-          params={"categories": PARCOURS_CATEGORIES_PATH},
-          territories=True),
+          ["intermediate/siao_parcours_territoires", "intermediate/couverture_siao"],
+          params={"categories": PARCOURS_CATEGORIES_PATH}),
 ]
 
 ASSETS = [_asset(m) for m in MODELS]

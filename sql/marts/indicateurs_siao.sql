@@ -3,12 +3,11 @@
 -- the year, or the month for DEM_URG monthly), `valeur_calculee`, `numerateur`, `denominateur`,
 -- `part_non_localisable` (% of the period's requests, of the territory's départements, placed only by
 -- a département the territory does not contain whole). Requests in their latest state, every status.
+-- The counts are sums over the Départements SIAO of their contributions (intermediate models by
+-- département, kept up to date département by département), cast back to BIGINT: the same integers
+-- as counting the request rows, hence the same values through the same formulas.
 with territoires as (
-    -- $partiel: only the territories to recompute (territoires_a_recalculer, set by
-    -- assets/indicateurs/territoires.py)
     select territoire_type, territoire_code from reference.territoires
-    where not $partiel
-        or (territoire_type, territoire_code) in (select territoire_type, territoire_code from territoires_a_recalculer)
 ),
 periodes as (
     select periode, granularite from intermediate.periodes
@@ -16,10 +15,8 @@ periodes as (
 couverture as (
     select * from intermediate.couverture_siao
 ),
-demandes as (
-    select * from intermediate.siao_demandes_territoires
-    where not $partiel
-        or (territoire_type, territoire_code) in (select territoire_type, territoire_code from territoires_a_recalculer)
+comptes as (
+    select * from intermediate.siao_comptes_territoires
 ),
 grille as (
     select
@@ -39,33 +36,76 @@ par_demande as (
     select
         territoire_type,
         territoire_code,
-        annee_demande as periode,
-        count(*) filter (where localisable and type_demande = 'Urgence') as dem_urg,
-        count(*) filter (where localisable and type_demande = 'Insertion') as dem_ins,
-        count(*) filter (
-            where localisable and type_demande = 'Urgence' and statut in ('Pourvue', 'Non pourvue')
-        ) as statut_final,
-        count(*) filter (where localisable and type_demande = 'Urgence' and statut = 'Non pourvue') as non_pourvues,
-        count(*) filter (
-            where localisable and type_demande = 'Urgence' and statut = 'Non pourvue'
-            and motif_non_attribution = 'Absence de place'
-        ) as np_absence_place,
-        100.0 * count(*) filter (where not localisable and type_demande = 'Urgence')
-            / nullif(count(*) filter (where type_demande = 'Urgence'), 0) as part_nl_urgence,
-        100.0 * count(*) filter (where not localisable and type_demande = 'Insertion')
-            / nullif(count(*) filter (where type_demande = 'Insertion'), 0) as part_nl_insertion
-    from demandes
-    where annee_demande is not null
-    group by territoire_type, territoire_code, annee_demande
+        periode,
+        cast(sum(dem_urg) as bigint) as dem_urg,
+        cast(sum(dem_ins) as bigint) as dem_ins,
+        cast(sum(statut_final) as bigint) as statut_final,
+        cast(sum(non_pourvues) as bigint) as non_pourvues,
+        cast(sum(np_absence_place) as bigint) as np_absence_place,
+        100.0 * cast(sum(nl_urgence) as bigint) / nullif(cast(sum(urgence) as bigint), 0) as part_nl_urgence,
+        100.0 * cast(sum(nl_insertion) as bigint) / nullif(cast(sum(insertion) as bigint), 0) as part_nl_insertion
+    from comptes
+    where base = 'demande'
+    group by territoire_type, territoire_code, periode
 ),
-menages_urgence as (
-    -- distinct households counted in two steps (distinct rows, then a count): much faster than
-    -- count(distinct …) filter (…) on the 64-character pseudonyms of the national rows
-    select territoire_type, territoire_code, periode, count(*) as men_urg
+menages_hash as (
+    -- per hash of household: its (département, household) rows and the first and last département
+    select menage_hash, count(*) as lignes, min(departement_siao) as premier, max(departement_siao) as dernier
+    from intermediate.siao_menages_urgence
+    group by menage_hash
+),
+hash_plusieurs_departements as (
+    select menage_hash from menages_hash where premier <> dernier
+),
+hash_en_collision as (
+    -- hashes shared by different households (a 64-bit collision: in practice none)
+    select menage_hash from menages_hash where premier = dernier and lignes > 1
+    union
+    select menage_hash
+    from intermediate.siao_menages_urgence
+    where menage_hash in (select menage_hash from hash_plusieurs_departements)
+    group by menage_hash
+    having count(distinct menage_id) + max(case when menage_id is null then 1 else 0 end) > 1
+),
+menages_lignes as (
+    -- one row per (département, territory, year, household): a household counted once per département
+    select territoire_type, territoire_code, periode, count(*) as n
+    from intermediate.siao_menages_urgence_territoires
+    where menage_hash not in (select menage_hash from hash_en_collision)
+    group by territoire_type, territoire_code, periode
+),
+menages_en_trop as (
+    -- a household with rows in k départements for a (territory, year) is counted k times above
+    select territoire_type, territoire_code, periode, -sum(k - 1) as n
+    from (
+        select territoire_type, territoire_code, periode, menage_hash, count(*) as k
+        from intermediate.siao_menages_urgence_territoires
+        where menage_hash in (select menage_hash from hash_plusieurs_departements)
+            and menage_hash not in (select menage_hash from hash_en_collision)
+        group by territoire_type, territoire_code, periode, menage_hash
+    )
+    group by territoire_type, territoire_code, periode
+),
+menages_en_collision as (
+    -- the households of a shared hash, counted by their pseudonym from the request rows
+    select territoire_type, territoire_code, periode, count(*) as n
     from (
         select distinct territoire_type, territoire_code, annee_demande as periode, menage_id
-        from demandes
+        from intermediate.siao_demandes_territoires
         where annee_demande is not null and localisable and type_demande = 'Urgence'
+            and hash(menage_id) in (select menage_hash from hash_en_collision)
+    )
+    group by territoire_type, territoire_code, periode
+),
+menages_urgence as (
+    -- distinct households per (territory, year)
+    select territoire_type, territoire_code, periode, cast(sum(n) as bigint) as men_urg
+    from (
+        select * from menages_lignes
+        union all
+        select * from menages_en_trop
+        union all
+        select * from menages_en_collision
     )
     group by territoire_type, territoire_code, periode
 ),
@@ -73,39 +113,64 @@ par_mois as (
     select
         territoire_type,
         territoire_code,
-        mois_demande as periode,
-        count(*) filter (where localisable) as dem_urg,
-        100.0 * count(*) filter (where not localisable) / count(*) as part_nl_urgence
-    from demandes
-    where type_demande = 'Urgence' and mois_demande is not null
-    group by territoire_type, territoire_code, mois_demande
+        periode,
+        cast(sum(dem_urg) as bigint) as dem_urg,
+        100.0 * cast(sum(non_localisables) as bigint) / cast(sum(total) as bigint) as part_nl_urgence
+    from comptes
+    where base = 'mois'
+    group by territoire_type, territoire_code, periode
 ),
-par_admission as (
+delais as (
+    -- histogram of the delays summed over the départements, with the cumulative count
     select
         territoire_type,
         territoire_code,
-        annee_admission as periode,
-        count(delai_admission) filter (where localisable and type_demande = 'Insertion') as delai_cas,
-        quantile_disc(delai_admission, 0.5) filter (
-            where localisable and type_demande = 'Insertion' and delai_admission is not null
-        ) as delai_median,
-        count(*) filter (where localisable and acces_direct) as acces_direct,
-        100.0 * count(*) filter (where not localisable) / count(*) as part_nl_admission
-    from demandes
-    where annee_admission is not null
-    group by territoire_type, territoire_code, annee_admission
+        periode,
+        delai_admission,
+        sum(n) over (
+            partition by territoire_type, territoire_code, periode order by delai_admission
+            rows between unbounded preceding and current row
+        ) as cumul,
+        sum(n) over (partition by territoire_type, territoire_code, periode) as total
+    from (
+        select territoire_type, territoire_code, periode, delai_admission, sum(n) as n
+        from intermediate.siao_delais_territoires
+        group by territoire_type, territoire_code, periode, delai_admission
+    )
+),
+medianes as (
+    -- quantile_disc(delai_admission, 0.5): the lower median, the value at 1-based position
+    -- ceil(total / 2) of the sorted delays
+    select territoire_type, territoire_code, periode, min(delai_admission) as delai_median
+    from delais
+    where cumul >= (total + 1) // 2
+    group by territoire_type, territoire_code, periode
+),
+par_admission as (
+    select
+        comptes.territoire_type,
+        comptes.territoire_code,
+        comptes.periode,
+        cast(sum(comptes.delai_cas) as bigint) as delai_cas,
+        any_value(medianes.delai_median) as delai_median,
+        cast(sum(comptes.acces_direct) as bigint) as acces_direct,
+        100.0 * cast(sum(comptes.non_localisables) as bigint) / cast(sum(comptes.total) as bigint) as part_nl_admission
+    from comptes
+    left join medianes using (territoire_type, territoire_code, periode)
+    where comptes.base = 'admission'
+    group by comptes.territoire_type, comptes.territoire_code, comptes.periode
 ),
 par_sortie as (
     select
         territoire_type,
         territoire_code,
-        annee_sortie as periode,
-        count(*) filter (where localisable and sortie_logement) as sorties_logement,
-        count(*) filter (where localisable and destination_connue) as sorties_connues,
-        100.0 * count(*) filter (where not localisable) / count(*) as part_nl_sortie
-    from demandes
-    where annee_sortie is not null
-    group by territoire_type, territoire_code, annee_sortie
+        periode,
+        cast(sum(sorties_logement) as bigint) as sorties_logement,
+        cast(sum(sorties_connues) as bigint) as sorties_connues,
+        100.0 * cast(sum(non_localisables) as bigint) / cast(sum(total) as bigint) as part_nl_sortie
+    from comptes
+    where base = 'sortie'
+    group by territoire_type, territoire_code, periode
 ),
 annuelles as (
     select

@@ -6,38 +6,32 @@
 -- data/config/parcours_categories.csv. Margins are rows too: `destination = 'Ensemble'` (the
 -- origin's total), `origine = 'Ensemble'` (the destination's total), both (all the year's requests).
 -- Zero cells are not written (a missing cell of a covered year is 0).
--- Parameters: $categories (path of the CSV), $partiel. Source: intermediate.siao_demandes_territoires.
+-- The counts are sums over the Départements SIAO of their contributions
+-- (intermediate.siao_parcours_territoires), cast back to BIGINT.
+-- Parameters: $categories (path of the CSV). Source: intermediate.siao_parcours_territoires.
 with categories as (
     select etape, coalesce(valeur, '') as valeur, categorie, cast(ordre as integer) as ordre
     from read_csv($categories, header = true, all_varchar = true)
 ),
 couverture as (
-    -- $partiel: only the territories to recompute (territoires_a_recalculer, set by
-    -- assets/indicateurs/territoires.py)
     select territoire_type, territoire_code, periode
     from intermediate.couverture_siao
     where length(periode) = 4
-        and (not $partiel or (territoire_type, territoire_code) in (
-            select territoire_type, territoire_code from territoires_a_recalculer))
 ),
 demandes as (
     select
-        demandes.territoire_type,
-        demandes.territoire_code,
-        demandes.annee_demande as periode,
-        coalesce(demandes.situation, '') as situation,
-        coalesce(demandes.type_orientation, '') as orientation,
-        case
-            when coalesce(demandes.destination, '') <> '' then demandes.destination
-            when demandes.date_sortie is not null then 'Inconnue'
-            else ''
-        end as sortie
-    from intermediate.siao_demandes_territoires as demandes
+        contributions.territoire_type,
+        contributions.territoire_code,
+        contributions.periode,
+        contributions.situation,
+        contributions.orientation,
+        contributions.sortie,
+        contributions.n
+    from intermediate.siao_parcours_territoires as contributions
     inner join couverture
-        on couverture.territoire_type = demandes.territoire_type
-        and couverture.territoire_code = demandes.territoire_code
-        and couverture.periode = demandes.annee_demande
-    where demandes.localisable
+        on couverture.territoire_type = contributions.territoire_type
+        and couverture.territoire_code = contributions.territoire_code
+        and couverture.periode = contributions.periode
 ),
 grouped as (
     select
@@ -49,7 +43,8 @@ grouped as (
         coalesce(o.categorie, demandes.orientation) as orientation,
         coalesce(o.ordre, 99) as orientation_ordre,
         coalesce(x.categorie, demandes.sortie) as sortie,
-        coalesce(x.ordre, 99) as sortie_ordre
+        coalesce(x.ordre, 99) as sortie_ordre,
+        demandes.n
     from demandes
     left join categories as s on s.etape = 'situation' and s.valeur = demandes.situation
     left join categories as o on o.etape = 'orientation' and o.valeur = demandes.orientation
@@ -63,7 +58,7 @@ etape_1 as (
         case when grouping(situation) = 1 then 0 else min(situation_ordre) end as origine_ordre,
         case when grouping(orientation) = 1 then 'Ensemble' else orientation end as destination,
         case when grouping(orientation) = 1 then 0 else min(orientation_ordre) end as destination_ordre,
-        count(*) as n
+        cast(sum(n) as bigint) as n
     from grouped
     group by grouping sets (
         (territoire_type, territoire_code, periode, situation, orientation),
@@ -80,7 +75,7 @@ etape_2 as (
         case when grouping(orientation) = 1 then 0 else min(orientation_ordre) end as origine_ordre,
         case when grouping(sortie) = 1 then 'Ensemble' else sortie end as destination,
         case when grouping(sortie) = 1 then 0 else min(sortie_ordre) end as destination_ordre,
-        count(*) as n
+        cast(sum(n) as bigint) as n
     from grouped
     group by grouping sets (
         (territoire_type, territoire_code, periode, orientation, sortie),

@@ -1,10 +1,10 @@
 """Household-level models rebuilt only for the households a changed département touches
-(assets/indicateurs/menages.py), SIAO marts only for the territories it touches
-(assets/indicateurs/territoires.py): on generated requests of three départements, with households
-having requests in two of them, a change of one département's requests (dates, types, new and removed
-requests, a request moved to another household, a household leaving the département, a new month
-covered) recomputes only that département's households and territories, and every table equals a full
-rebuild from an empty warehouse."""
+(assets/indicateurs/menages.py), the départements' contributions to the SIAO marts only for that
+département (assets/ingest/incremental.py, the marts summing them): on generated requests of three
+départements, with households having requests in two of them, a change of one département's requests
+(dates, types, new and removed requests, a request moved to another household, a household leaving the
+département, a new month covered) recomputes only that département's households and contributions, and
+every table equals a full rebuild from an empty warehouse."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from tests.indicateurs.test_versions import SKIPPED, _contents, _full_rebuild, _
 
 HOUSEHOLD_MODELS = ("intermediate.siao_menages", "intermediate.siao_primo_demandes_territoires",
                     "intermediate.parcours_attributions_territoires")
-TERRITORY_MODELS = ("marts.indicateurs_siao", "marts.parcours_siao")
+CONTRIBUTION_MODELS = ("intermediate.siao_comptes_territoires", "intermediate.siao_delais_territoires",
+                       "intermediate.siao_menages_urgence", "intermediate.siao_menages_urgence_territoires",
+                       "intermediate.siao_parcours_territoires")
+SIAO_MARTS = ("marts.indicateurs_siao", "marts.parcours_siao")
 # a request is placed by its commune, even in another département (02 → 01003)
 COMMUNES = {"01": ["01001", "01002", "01003", None], "02": ["02001", "02002", "01003", None], "75": ["75056", None]}
 
@@ -112,7 +115,8 @@ def test_a_changed_departement_recomputes_its_households_only(warehouse: Path, t
     assert len({r[2] for r in rows if r[0] == "02"}) < len({r[2] for r in rows}) / 2
     first = _materialise(warehouse)
     assert all(first[m] == "oui (tout)" for m in HOUSEHOLD_MODELS)
-    assert all(first[m] == "oui (tout)" for m in TERRITORY_MODELS)
+    assert all(first[m] == "oui (tout)" for m in CONTRIBUTION_MODELS)
+    assert all(first[m] == "oui" for m in SIAO_MARTS)
     assert set(_materialise(warehouse).values()) == {SKIPPED}
 
     conn = duckdb.connect(str(warehouse))
@@ -122,10 +126,10 @@ def test_a_changed_departement_recomputes_its_households_only(warehouse: Path, t
     after = _materialise(warehouse)
     for m in HOUSEHOLD_MODELS:
         assert after[m] == "en partie (ménages des départements 02)", m
-    # the requests of 02 and its coverage are in 02, région 84, France and HORS_LDA, and were in 01
-    # (commune 01003) before the change; not in 75, région 11, the LDA territory or group
-    for m in TERRITORY_MODELS:
-        assert after[m] == "en partie (5 territoires)", m
+    for m in CONTRIBUTION_MODELS:
+        assert after[m] == "en partie (departement_siao : 02)", m
+    for m in SIAO_MARTS:  # summed anew from the contributions
+        assert after[m] == "oui", m
     contents = _contents(warehouse)
     assert contents == _full_rebuild(warehouse, tmp_path / "full")
     # the change did change the household-level tables
@@ -141,9 +145,8 @@ def test_a_changed_departement_recomputes_its_households_only(warehouse: Path, t
     again = _materialise(warehouse)
     for m in HOUSEHOLD_MODELS:
         assert again[m] == "en partie (ménages des départements 01, 02, 75)", m
-    # + 01 (01, the LDA territory, the group LDA) and 75 (75, région 11): 9 of the 9 territories
-    for m in TERRITORY_MODELS:
-        assert again[m] == "en partie (9 territoires)", m
+    for m in CONTRIBUTION_MODELS:
+        assert again[m] == "en partie (departement_siao : 01, 02, 75)", m
     assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full2")
 
 
@@ -156,15 +159,18 @@ def test_a_changed_reference_table_rebuilds_the_household_models(warehouse: Path
     assert after["intermediate.siao_primo_demandes_territoires"] == "oui (tout)"
     assert after["intermediate.parcours_attributions_territoires"] == "oui (tout)"
     assert after["intermediate.siao_menages"] == SKIPPED  # reads the requests only
-    for m in TERRITORY_MODELS:  # their input placed the requests anew
-        assert after[m] == "oui (tout)", m
+    for m in CONTRIBUTION_MODELS:  # their input placed the requests anew
+        if m != "intermediate.siao_menages_urgence":  # reads the requests only
+            assert after[m] == "oui (tout)", m
+    assert after["intermediate.siao_menages_urgence"] == SKIPPED
     assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full")
 
 
-def test_a_departement_placed_nowhere_recomputes_no_territory(warehouse: Path, tmp_path: Path):
-    """Requests of a Département SIAO outside every territory's perimeter (2A here): its households are
-    recomputed, no territory is."""
+def test_a_departement_placed_nowhere_changes_no_mart_row(warehouse: Path, tmp_path: Path):
+    """Requests of a Département SIAO outside every territory's perimeter (2A here): its households and
+    contributions are recomputed, the SIAO marts are summed anew with the same rows."""
     _materialise(warehouse)
+    before = _contents(warehouse)
     conn = duckdb.connect(str(warehouse))
     conn.execute("""insert into staging.siao_demandes select '2A', 'C1', 'M1', date '2024-12-31', date '2024-05-01',
         'Urgence', null, 'Personne seule', 1, 0, 'M', '25-34 ans', 'Hôtel', 'En attente', null, null, null, null,
@@ -173,6 +179,9 @@ def test_a_departement_placed_nowhere_recomputes_no_territory(warehouse: Path, t
     after = _materialise(warehouse)
     for m in HOUSEHOLD_MODELS:
         assert after[m] == "en partie (ménages des départements 2A)", m
-    for m in TERRITORY_MODELS:
-        assert after[m] == "non (aucun territoire touché)", m
-    assert _contents(warehouse) == _full_rebuild(warehouse, tmp_path / "full")
+    for m in CONTRIBUTION_MODELS:
+        assert after[m] == "en partie (departement_siao : 2A)", m
+    contents = _contents(warehouse)
+    for m in SIAO_MARTS:
+        assert contents[m] == before[m], m
+    assert contents == _full_rebuild(warehouse, tmp_path / "full")
