@@ -48,24 +48,28 @@ par_demande as (
     where base = 'demande'
     group by territoire_type, territoire_code, periode
 ),
-menages_hash as (
-    -- per hash of household: its (département, household) rows and the first and last département
-    select menage_hash, count(*) as lignes, min(departement_siao) as premier, max(departement_siao) as dernier
-    from intermediate.siao_menages_urgence
-    group by menage_hash
-),
-hash_plusieurs_departements as (
-    select menage_hash from menages_hash where premier <> dernier
-),
-hash_en_collision as (
-    -- hashes shared by different households (a 64-bit collision: in practice none)
-    select menage_hash from menages_hash where premier = dernier and lignes > 1
-    union
+hash_multiples as materialized (
+    -- hashes with several (département, household) rows: a household in several départements, or
+    -- different households sharing a hash (a 64-bit collision: in practice none)
     select menage_hash
     from intermediate.siao_menages_urgence
-    where menage_hash in (select menage_hash from hash_plusieurs_departements)
     group by menage_hash
-    having count(distinct menage_id) + max(case when menage_id is null then 1 else 0 end) > 1
+    having count(*) > 1
+),
+hash_details as materialized (
+    select
+        menage_hash,
+        count(distinct menage_id) + max(case when menage_id is null then 1 else 0 end) as menages,
+        count(distinct departement_siao) as departements
+    from intermediate.siao_menages_urgence
+    where menage_hash in (select menage_hash from hash_multiples)
+    group by menage_hash
+),
+hash_plusieurs_departements as materialized (
+    select menage_hash from hash_details where menages = 1 and departements > 1
+),
+hash_en_collision as materialized (
+    select menage_hash from hash_details where menages > 1
 ),
 menages_lignes as (
     -- one row per (département, territory, year, household): a household counted once per département
@@ -81,7 +85,6 @@ menages_en_trop as (
         select territoire_type, territoire_code, periode, menage_hash, count(*) as k
         from intermediate.siao_menages_urgence_territoires
         where menage_hash in (select menage_hash from hash_plusieurs_departements)
-            and menage_hash not in (select menage_hash from hash_en_collision)
         group by territoire_type, territoire_code, periode, menage_hash
     )
     group by territoire_type, territoire_code, periode
