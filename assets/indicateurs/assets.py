@@ -87,6 +87,10 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
     params = _params(model)
     if model.partition:
         column, upstream = model.partition
+        if "hash(" in sql:
+            # the hashes it stores are those of this DuckDB version (hash() may change with the engine):
+            # in its fingerprint, so that another version rebuilds it whole instead of mixing them
+            sql += f"\n-- hash() of DuckDB {duckdb.__version__}\n"
         upstream = upstream.replace("/", ".")
         recorded = f"select partition, nb_lignes, empreinte from meta.empreintes where modele = '{upstream}'"
         if versions.relation_version(conn, upstream).split(":")[0] != "empreintes":

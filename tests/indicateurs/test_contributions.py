@@ -162,6 +162,17 @@ def test_households_sharing_a_hash_are_counted_exactly(warehouse: Path):
     _assert_marts_equal_reference(warehouse)
 
 
+def test_another_duckdb_version_rebuilds_the_stored_hashes(warehouse: Path, monkeypatch):
+    """The hashes of the households are stored: under another DuckDB version (whose hash() may differ)
+    the models storing them are rebuilt whole, not mixed département by département."""
+    _materialise(warehouse)
+    monkeypatch.setattr(duckdb, "__version__", "0.0.0-autre")
+    after = _materialise(warehouse)
+    for m in ("intermediate.siao_menages_urgence", "intermediate.siao_menages_urgence_territoires"):
+        assert after[m] == "oui (tout)", m
+    assert after["intermediate.siao_comptes_territoires"] == "non (entrées inchangées)"
+
+
 def _spanning(rows: list[Row]) -> str:
     return next(m for m in sorted({r[2] for r in rows}) if {r[0] for r in rows if r[2] == m} == {"01", "02"})
 
