@@ -6,11 +6,7 @@ renamed as (
     select
         departement as departement_siao,
         request_id as numero_demande,
-    -- the pseudonym (64 hex digits of the HMAC-SHA-256) as a 128-bit integer, its first 32 hex digits:
-    -- a fixed-width key groups, deduplicates and joins 2 to 6 times faster than the 64-character text
-    -- (measured at national scale); two households share it with a probability of ~1e-23 for ten
-    -- million households. Same conversion on the SNE side: the NUR still links both sources.
-        cast('0x' || left(menage_id, 32) as uhugeint) as menage_id,
+        menage_id,
         extraction_date as date_extraction,
         request_date as date_demande,
         request_type as type_demande,
@@ -28,7 +24,7 @@ renamed as (
         admission_date as date_admission,
         exit_date as date_sortie,
         exit_destination as destination,
-        cast('0x' || left(nur_id, 32) as uhugeint) as nur_id,
+        nur_id,
         source_file,
         line_number
     from source

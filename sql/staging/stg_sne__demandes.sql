@@ -5,11 +5,7 @@ with source as (
 renamed as (
     select
         cast(regexp_extract(source_file, '([0-9]{4})\.csv$', 1) as integer) as annee,
-    -- the pseudonym (64 hex digits of the HMAC-SHA-256) as a 128-bit integer, its first 32 hex digits:
-    -- a fixed-width key groups, deduplicates and joins 2 to 6 times faster than the 64-character text
-    -- (measured at national scale); two households share it with a probability of ~1e-23 for ten
-    -- million households. Same conversion on the SNE side: the NUR still links both sources.
-        cast('0x' || left(nur_id, 32) as uhugeint) as nur_id,
+        nur_id,
         filing_date as date_depot,
         commune,
         housing_situation as situation_logement,
