@@ -27,10 +27,10 @@ from pathlib import Path
 
 import duckdb
 
+from assets.ingest.incremental import MECHANISM  # noqa: F401 (part of every model's version)
+
 VERSIONS_TABLE = "meta.versions"
 FINGERPRINTS_TABLE = "meta.empreintes"
-#: Bumped when the way a model is built changes (every model then rebuilds once).
-MECHANISM = "1"
 #: A model with at most this many rows is versioned downstream by its content (early cutoff).
 CONTENT_HASH_MAX_ROWS = 2_000_000
 #: Source of each raw table in `meta.ingest_log`.

@@ -154,8 +154,11 @@ def siao_demandes(context, warehouse: WarehouseResource) -> dg.MaterializeResult
     sql = (SQL_DIR / "staging" / "stg_siao__demandes.sql").read_text(encoding="utf-8")
     with warehouse.connect() as conn:
         conn.execute("create schema if not exists staging")
+        # the view it reads is part of its SQL: a change of the view rebuilds all
+        view = (SQL_DIR / "staging" / "stg_siao__demandes_historique.sql").read_text(encoding="utf-8")
         recomputed = build_by_partition(conn, "staging.siao_demandes", sql, {}, "departement_siao",
-                                        "staging.siao_demandes_historique", [], upstream_fingerprints=SIAO_FILES_SQL)
+                                        "staging.siao_demandes_historique", [], upstream_fingerprints=SIAO_FILES_SQL,
+                                        extra=view)
         context.log.info(f"staging.siao_demandes : départements recalculés : {recomputed}")
         metadata = _metadata(conn, "siao_demandes")
     return dg.MaterializeResult(metadata={**metadata, "départements recalculés": recomputed})

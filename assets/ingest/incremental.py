@@ -16,6 +16,10 @@ from contextlib import contextmanager
 
 import duckdb
 
+#: Bumped when the way a model is built changes (every model then rebuilds once; see
+#: `assets.indicateurs.versions`). 2: pseudonyms as 128-bit integers from staging on.
+MECHANISM = "2"
+
 FINGERPRINTS_TABLE = "meta.empreintes"
 _FIXED = "*"  # partition name of a fixed input's fingerprint: '*<table>'
 
@@ -103,6 +107,7 @@ def build_by_partition(
     upstream: str,
     fixed_inputs: list[str],
     upstream_fingerprints: str | None = None,
+    extra: str = "",
 ) -> str:
     """(Re)build table `target` (`schema.table`) from `sql`, recomputing only the partitions
     (values of `column`) whose rows in `upstream` changed; return what was recomputed ('tout',
@@ -110,11 +115,12 @@ def build_by_partition(
 
     `upstream_fingerprints`: a cheaper query giving (partition, nb_lignes, empreinte) of the
     upstream than hashing its rows (e.g. the fingerprints an incremental upstream model recorded,
-    or its source files' SHA-256); when it returns no row, everything is rebuilt."""
+    or its source files' SHA-256); when it returns no row, everything is rebuilt. `extra`: text whose
+    change rebuilds all (e.g. the SQL of a view the model reads)."""
     upstream_sql = upstream_fingerprints or (
         f"select {column} as partition, count(*) as nb_lignes, sum(hash(t)) as empreinte from {upstream} as t group by all"
     )
-    has_upstream = new_fingerprints(conn, upstream_sql, {"sql": sql + repr(sorted(params.items()))},
+    has_upstream = new_fingerprints(conn, upstream_sql, {"sql": MECHANISM + sql + repr(sorted(params.items())) + extra},
                                     fixed_tables=fixed_inputs)
     changed, full = changed_partitions(conn, target)
     full = full or not has_upstream

@@ -44,9 +44,29 @@ def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
         conn.execute((SQL_DIR / "meta" / f"{name}.sql").read_text(encoding="utf-8"))
 
 
+#: How a pseudonym (the 64 hex digits of the HMAC-SHA-256 that validation gives) is stored in `raw`:
+#: its first 128 bits as an integer. A fixed-width key is written, grouped, deduplicated and joined
+#: 2 to 6 times faster than the 64-character text at national scale (measured); two of ten million
+#: households share one with a probability of about 1e-23. Both sources use it: the NUR still links.
+PSEUDONYM_SQL = "cast('0x' || left({column}, 32) as uhugeint)"
+
+
+def pseudonym_fields(kind: str) -> list[str]:
+    """The pseudonymised columns of a raw table (household, NUR)."""
+    return [c.field for c in CONTRACTS[kind].columns if c.type in ("menage", "nur")]
+
+
 def ensure_raw_table(conn: duckdb.DuckDBPyConnection, kind: str) -> None:
+    """Create `raw.<kind>` if missing; a table of an earlier version holding the pseudonyms as text
+    has them converted in place (`PSEUDONYM_SQL`)."""
     empty = CONTRACTS[kind].empty_accepted()  # noqa: F841 (read by DuckDB by name)
     conn.execute(f"create table if not exists raw.{kind} as select * from empty")
+    types = dict(conn.execute("select column_name, data_type from information_schema.columns "
+                              "where table_schema = 'raw' and table_name = ?", [kind]).fetchall())
+    for field in pseudonym_fields(kind):
+        if types.get(field) == "VARCHAR":
+            conn.execute(f'alter table raw.{kind} alter column "{field}" set data type uhugeint '
+                         f'using {PSEUDONYM_SQL.format(column=chr(34) + field + chr(34))}').fetchall()
 
 
 def sha256_of(path: Path) -> str:
@@ -116,7 +136,10 @@ class _Batch:
             for kind, frames in self.accepted.items():
                 batch = pl.concat(frames, how="vertical_relaxed")
                 cols = ", ".join(f'"{c}"' for c in batch.columns)
-                conn.execute(f"insert into raw.{kind} ({cols}) select {cols} from batch")
+                pseudonyms = pseudonym_fields(kind)
+                values = ", ".join(PSEUDONYM_SQL.format(column=f'"{c}"') if c in pseudonyms else f'"{c}"'
+                                   for c in batch.columns)
+                conn.execute(f"insert into raw.{kind} ({cols}) select {values} from batch")
             if self.quarantine:
                 quarantine = pl.concat(self.quarantine, how="vertical_relaxed").select(list(QUARANTINE_SCHEMA))  # noqa: F841
                 conn.execute("insert into meta.quarantine select * from quarantine")

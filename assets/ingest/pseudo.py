@@ -10,7 +10,7 @@
 A column is normalised with polars and hashed in an in-memory DuckDB connection (HMAC written
 with its `sha256`, vectorised and multi-threaded), once per distinct value: an identifier recurs in
 every monthly extraction. One value alone goes through `hmac.digest`. Both give the same hex digest
-(tested).
+(tested). The warehouse stores its first 128 bits as an integer (`loader.PSEUDONYM_SQL`).
 """
 
 from __future__ import annotations

@@ -104,3 +104,49 @@ def test_a_failed_background_write_is_raised(tmp_path, monkeypatch):
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
     with pytest.raises(RuntimeError, match="disque plein"):
         _load(conn, folder)
+
+
+def _line_with_nur(n: int, nur: str) -> str:
+    return (f"13-{n:07d};MEN{n:09d};31/01/2025;10/01/2025;Urgence;13;13055;Personne seule;1;0;F;1980;"
+            f"Rue / abri de fortune;En attente;;;;;;;{nur}")
+
+
+def test_pseudonyms_are_stored_as_the_first_128_bits_of_the_hmac(tmp_path):
+    from assets.ingest.pseudo import pseudonymise
+
+    folder = tmp_path / "siao"
+    folder.mkdir()
+    _write(folder / "siao_13_2025-01.csv", [_line_with_nur(1, "0131 22 00001"), _line(2)])
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    _load(conn, folder)
+    assert dict(conn.sql("select column_name, data_type from information_schema.columns "
+                         "where table_name = 'siao' and column_name in ('menage_id', 'nur_id')").fetchall()) == {
+        "menage_id": "UHUGEINT", "nur_id": "UHUGEINT"}
+    rows = conn.sql("select menage_id, nur_id from raw.siao order by line_number").fetchall()
+    expected_menage = [int(pseudonymise(f"MEN{n:09d}", "cle-de-test")[:32], 16) for n in (1, 2)]
+    assert [r[0] for r in rows] == expected_menage
+    # the NUR as the SNE side stores it (same key, same conversion): the two sources still link
+    assert rows[0][1] == int(pseudonymise("013122000 01", "cle-de-test")[:32], 16)
+    assert rows[1][1] is None
+
+
+def test_a_raw_table_of_an_earlier_version_has_its_text_pseudonyms_converted_in_place(tmp_path):
+    from assets.ingest.pseudo import pseudonymise
+
+    folder = tmp_path / "siao"
+    folder.mkdir()
+    _write(folder / "siao_13_2025-01.csv", [_line(1)])
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    text = pseudonymise("MEN000000007", "cle-de-test")
+    # raw.siao as an earlier version wrote it: the 64 hex digits as text
+    loader.ensure_meta(conn)
+    empty = loader.CONTRACTS["siao"].empty_accepted()  # noqa: F841 (read by DuckDB by name)
+    conn.execute("create table raw.siao as select * from empty")
+    conn.execute("insert into raw.siao (menage_id, source_file, line_number) values (?, 'ancien.csv', 2)", [text])
+    assert conn.sql("select data_type from information_schema.columns where table_name = 'siao' "
+                    "and column_name = 'menage_id'").fetchall() == [("VARCHAR",)]
+    _load(conn, folder)
+    assert conn.sql("select source_file, menage_id from raw.siao order by source_file").fetchall() == [
+        ("ancien.csv", int(text[:32], 16)),
+        ("siao_13_2025-01.csv", int(pseudonymise("MEN000000001", "cle-de-test")[:32], 16)),
+    ]
