@@ -83,8 +83,11 @@ def build_by_household(
     rebuilds all (the SQL of the household-level models read)."""
     conn.execute(f"create table if not exists {HOUSEHOLDS_TABLE} "
                  "(modele varchar, departement_siao varchar, menage_hash ubigint)").fetchall()
+    # `meta.menages_departements` keeps hash() values of this DuckDB version (hash() may change with
+    # the engine): in the fingerprint, so that another version rebuilds all instead of missing households
     has_upstream = new_fingerprints(conn, upstream_fingerprints(conn, UPSTREAM),
-                                    fixed_fingerprints(conn, sql, params, fixed_inputs, extra))
+                                    fixed_fingerprints(conn, sql, params, fixed_inputs,
+                                                       extra + f"hash() of DuckDB {duckdb.__version__}"))
     changed, full = changed_partitions(conn, target)
     full = full or not has_upstream
     households = (f"select distinct departement_siao, hash(menage_id) as menage_hash from {UPSTREAM} "
