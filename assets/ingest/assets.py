@@ -10,7 +10,7 @@ import dagster as dg
 import polars as pl
 
 from assets.ingest.incremental import build_by_partition
-from assets.ingest.loader import LoadSummary, load_folder
+from assets.ingest.loader import LoadSummary, ensure_meta, load_folder
 from pipelines.config import SQL_DIR
 from pipelines.resources import LandingResource, PseudonymisationResource, WarehouseResource
 
@@ -127,10 +127,11 @@ def _staging_asset(name: str, sql_file: str, group: str, deps: list[list[str]], 
 
 
 # Fingerprint of the SIAO history by Département SIAO from its files (name and SHA-256 of every
-# loaded file holding rows of the département): far cheaper than hashing tens of millions of rows.
+# loaded file holding rows of the département, as `meta.fichiers_departements` keeps them with the
+# rows): far cheaper than hashing, or even grouping, tens of millions of rows.
 SIAO_FILES_SQL = """
     with fichiers as (
-        select departement, source_file from raw.siao group by all
+        select departement, source_file from meta.fichiers_departements group by all
     )
     select
         fichiers.departement as partition,
@@ -154,6 +155,7 @@ def siao_demandes(context, warehouse: WarehouseResource) -> dg.MaterializeResult
     sql = (SQL_DIR / "staging" / "stg_siao__demandes.sql").read_text(encoding="utf-8")
     with warehouse.connect() as conn:
         conn.execute("create schema if not exists staging")
+        ensure_meta(conn)  # meta.fichiers_departements, read by the fingerprints
         # the view it reads is part of its SQL: a change of the view rebuilds all
         view = (SQL_DIR / "staging" / "stg_siao__demandes_historique.sql").read_text(encoding="utf-8")
         recomputed = build_by_partition(conn, "staging.siao_demandes", sql, {}, "departement_siao",

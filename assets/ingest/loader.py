@@ -40,8 +40,19 @@ BATCH_ROWS = 500_000
 def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("create schema if not exists meta")
     conn.execute("create schema if not exists raw")
-    for name in ("ingest_log", "quarantine", "fichiers_vus"):
+    had_files_departements = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'meta' and table_name = 'fichiers_departements'"
+    ).fetchall()[0][0] > 0
+    for name in ("ingest_log", "quarantine", "fichiers_vus", "fichiers_departements"):
         conn.execute((SQL_DIR / "meta" / f"{name}.sql").read_text(encoding="utf-8"))
+    has_raw_siao = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'siao'").fetchall()[0][0] > 0
+    if not had_files_departements and has_raw_siao:  # a warehouse of an earlier version: filled once
+        conn.execute(f"insert into meta.fichiers_departements {FILES_DEPARTEMENTS_SQL.format(rows='raw.siao')}")
+
+
+#: The (file, Département SIAO, rows) of SIAO rows (`meta.fichiers_departements`).
+FILES_DEPARTEMENTS_SQL = "select source_file, departement, count(*) from {rows} group by all"
 
 
 #: How a pseudonym (the 64 hex digits of the HMAC-SHA-256 that validation gives) is stored in `raw`:
@@ -127,6 +138,7 @@ class _Batch:
             for source, name in self.replaced:
                 for kind in kinds:
                     conn.execute(f"delete from raw.{kind} where source_file = ?", [name])
+                conn.execute("delete from meta.fichiers_departements where source_file = ?", [name])
                 conn.execute("delete from meta.quarantine where source = ? and file_name = ?", [source, name])
                 conn.execute(
                     "update meta.ingest_log set status = 'replaced' where source = ? and file_name = ? "
@@ -140,6 +152,9 @@ class _Batch:
                 values = ", ".join(PSEUDONYM_SQL.format(column=f'"{c}"') if c in pseudonyms else f'"{c}"'
                                    for c in batch.columns)
                 conn.execute(f"insert into raw.{kind} ({cols}) select {values} from batch")
+                if kind == "siao":
+                    conn.execute("insert into meta.fichiers_departements "
+                                 + FILES_DEPARTEMENTS_SQL.format(rows="batch"))
             if self.quarantine:
                 quarantine = pl.concat(self.quarantine, how="vertical_relaxed").select(list(QUARANTINE_SCHEMA))  # noqa: F841
                 conn.execute("insert into meta.quarantine select * from quarantine")

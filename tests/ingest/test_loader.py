@@ -150,3 +150,28 @@ def test_a_raw_table_of_an_earlier_version_has_its_text_pseudonyms_converted_in_
         ("ancien.csv", int(text[:32], 16)),
         ("siao_13_2025-01.csv", int(pseudonymise("MEN000000001", "cle-de-test")[:32], 16)),
     ]
+
+
+def test_the_departements_of_each_file_are_kept_with_its_rows(tmp_path):
+    """meta.fichiers_departements = what grouping raw.siao by (file, département) gives, through a
+    replaced file; a warehouse of an earlier version (no such table) has it filled from raw.siao."""
+    folder = tmp_path / "siao"
+    folder.mkdir()
+    other = _line(3).replace(";13;13055;", ";84;;").replace("13-0000003", "84-0000003")
+    _write(folder / "siao_13_2025-01.csv", [_line(1), _line(2), other])
+    _write(folder / "siao_13_2025-02.csv", [_line(4)])
+    conn = duckdb.connect(str(tmp_path / "w.duckdb"))
+    _load(conn, folder)
+    grouped = "select source_file, departement, count(*) from raw.siao group by all order by all"
+    kept = "select source_file, departement, nb_lignes from meta.fichiers_departements order by all"
+    assert conn.sql(kept).fetchall() == conn.sql(grouped).fetchall() == [
+        ("siao_13_2025-01.csv", "13", 2), ("siao_13_2025-01.csv", "84", 1), ("siao_13_2025-02.csv", "13", 1)]
+
+    _write(folder / "siao_13_2025-01.csv", [_line(1)])  # replaced: 84 is gone
+    _load(conn, folder)
+    assert conn.sql(kept).fetchall() == conn.sql(grouped).fetchall() == [
+        ("siao_13_2025-01.csv", "13", 1), ("siao_13_2025-02.csv", "13", 1)]
+
+    conn.execute("drop table meta.fichiers_departements")
+    loader.ensure_meta(conn)
+    assert conn.sql(kept).fetchall() == conn.sql(grouped).fetchall()
