@@ -181,9 +181,10 @@ def step_floor_write(scale: str, label: str) -> dict:
 
 def step_full(scale: str, label: str) -> dict:
     landing = generate(scale)
-    warehouse, publication, _ = paths(scale, label)
+    warehouse, publication, landing_inc = paths(scale, label)
     for path in (warehouse, Path(f"{warehouse}.wal"), publication):
         path.unlink(missing_ok=True)
+    shutil.rmtree(landing_inc, ignore_errors=True)  # its added months are not in the new warehouse
     shutil.rmtree(publication.parent / "parquet", ignore_errors=True)
     return measure("b_full", scale, label, [str(VENV_BIN / "observatoire"), "run", "--landing", str(landing),
                                             "--warehouse", str(warehouse), "--publication", str(publication)], run_env())
@@ -199,14 +200,15 @@ def add_new_month(landing: Path, target: Path) -> Path:
 
     The new file is the département's latest extraction re-extracted a month later: same
     requests (the spec: an extraction lists every request created or updated during the month),
-    `Date d'extraction` set to the last day of the new month.
+    `Date d'extraction` set to the last day of the new month. An existing copy is kept (the months
+    added by earlier measurements stay: the warehouse has them), so that each measurement adds a
+    month the warehouse has not seen.
     """
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for folder in landing.iterdir():
-        if folder.is_dir():
-            shutil.copytree(folder, target / folder.name, copy_function=os.link)
+    if not target.exists():
+        target.mkdir(parents=True)
+        for folder in landing.iterdir():
+            if folder.is_dir():
+                shutil.copytree(folder, target / folder.name, copy_function=os.link)
     dep = NEW_MONTH_DEPARTEMENT
     latest = max((target / "siao").glob(f"siao_{dep}_*.csv"))
     month = next_month(latest.stem.rsplit("_", 1)[1])

@@ -77,3 +77,27 @@ def test_release_lets_another_connection_of_the_process_attach_the_file(tmp_path
         other.close()
         with warehouse.connect() as again:  # opened again by the next use
             assert again.execute("select x from t").fetchall() == [(7,)]
+
+
+def test_an_ingestion_leaves_no_shared_connection_open(tmp_path):
+    """The ingestion runs in a connection of its own, closed after (DuckDB's cache is not carried from
+    one source's load into the next asset)."""
+    import logging
+    from types import SimpleNamespace
+
+    from assets.ingest.assets import _load
+    from pipelines.resources import _SHARED, LandingResource, PseudonymisationResource
+
+    (tmp_path / "landing" / "offre").mkdir(parents=True)
+    warehouse = WarehouseResource(database=str(tmp_path / "w.duckdb"))
+    context = SimpleNamespace(log=logging.getLogger("test"))
+    with shared_connections():
+        with warehouse.connect() as conn:  # an earlier asset left the run's connection open
+            conn.execute("create schema reference").fetchall()
+            conn.execute("create table reference.communes as select '13055' as code_commune").fetchall()
+        assert len(_SHARED._open) == 1
+        _load(context, "offre", ["offre"], warehouse, LandingResource(path=str(tmp_path / "landing")),
+              PseudonymisationResource(key="cle"))
+        assert len(_SHARED._open) == 0
+        with warehouse.connect() as conn:  # the next asset opens it again
+            assert conn.execute("select count(*) from raw.offre").fetchall() == [(0,)]
