@@ -170,6 +170,17 @@ def write_tables(conn: duckdb.DuckDBPyConnection) -> None:
     conn.executemany("insert into meta.ingest_log values (?, ?, ?)", FICHIERS)
 
 
+def cover_2021_2024(conn: duckdb.DuckDBPyConnection) -> None:
+    """SIAO coverage of the household / contribution tests: every month of 2021–2024 covered for 01
+    and 75, up to 2024-11 for 02."""
+    conn.execute("delete from staging.siao_couverture")
+    conn.execute("""insert into staging.siao_couverture
+        select d, strftime(m, '%Y-%m'), strftime(m, '%Y')
+        from (values ('01'), ('02'), ('75')) as t(d),
+             range(date '2021-01-01', date '2025-01-01', interval 1 month) as r(m)
+        where not (d = '02' and m = date '2024-12-01')""")
+
+
 @pytest.fixture(scope="session")
 def warehouse(tmp_path_factory) -> Path:
     """The hand-made warehouse with every `indicateurs` asset materialised (checks included)."""

@@ -18,7 +18,7 @@ import pytest
 
 from assets.indicateurs.assets import PARCOURS_CATEGORIES_PATH
 from pipelines.config import SQL_DIR
-from tests.indicateurs.conftest import write_tables
+from tests.indicateurs.conftest import cover_2021_2024, write_tables
 from tests.indicateurs.test_versions import _contents, _full_rebuild, _materialise
 
 REFERENCE = Path(__file__).parent / "reference_sql"
@@ -73,12 +73,7 @@ def warehouse(tmp_path: Path) -> Path:
     conn = duckdb.connect(str(path))
     write_tables(conn)
     _write(conn, _requests())
-    conn.execute("delete from staging.siao_couverture")
-    conn.execute("""insert into staging.siao_couverture
-        select d, strftime(m, '%Y-%m'), strftime(m, '%Y')
-        from (values ('01'), ('02'), ('75')) as t(d),
-             range(date '2021-01-01', date '2025-01-01', interval 1 month) as r(m)
-        where not (d = '02' and m = date '2024-12-01')""")
+    cover_2021_2024(conn)
     conn.close()
     return path
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.indicateurs.conftest import write_tables
+from tests.indicateurs.conftest import cover_2021_2024, write_tables
 from tests.indicateurs.test_versions import SKIPPED, _contents, _full_rebuild, _materialise
 
 HOUSEHOLD_MODELS = ("intermediate.siao_menages", "intermediate.siao_primo_demandes_territoires",
@@ -70,13 +70,7 @@ def warehouse(tmp_path: Path) -> Path:
     write_tables(conn)
     _write_requests(conn, _requests())
     _attributions(conn)
-    # every month of 2021–2024 covered for 01 and 75, up to 2024-11 for 02
-    conn.execute("delete from staging.siao_couverture")
-    conn.execute("""insert into staging.siao_couverture
-        select d, strftime(m, '%Y-%m'), strftime(m, '%Y')
-        from (values ('01'), ('02'), ('75')) as t(d),
-             range(date '2021-01-01', date '2025-01-01', interval 1 month) as r(m)
-        where not (d = '02' and m = date '2024-12-01')""")
+    cover_2021_2024(conn)
     conn.close()
     return path
 
