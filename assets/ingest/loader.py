@@ -74,10 +74,10 @@ def ensure_raw_table(conn: duckdb.DuckDBPyConnection, kind: str) -> None:
     conn.execute(f"create table if not exists raw.{kind} as select * from empty")
     types = dict(conn.execute("select column_name, data_type from information_schema.columns "
                               "where table_schema = 'raw' and table_name = ?", [kind]).fetchall())
-    for field in pseudonym_fields(kind):
-        if types.get(field) == "VARCHAR":
-            conn.execute(f'alter table raw.{kind} alter column "{field}" set data type uhugeint '
-                         f'using {PSEUDONYM_SQL.format(column=chr(34) + field + chr(34))}').fetchall()
+    for column in pseudonym_fields(kind):
+        if types.get(column) == "VARCHAR":
+            conn.execute(f'alter table raw.{kind} alter column "{column}" set data type uhugeint '
+                         f'using {PSEUDONYM_SQL.format(column=f"{chr(34)}{column}{chr(34)}")}').fetchall()
 
 
 def sha256_of(path: Path) -> str:

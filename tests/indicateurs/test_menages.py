@@ -16,7 +16,12 @@ import duckdb
 import pytest
 
 from tests.indicateurs.conftest import cover_2021_2024, write_tables
-from tests.indicateurs.test_versions import SKIPPED, _contents, _full_rebuild, _materialise
+from tests.indicateurs.test_versions import (
+    SKIPPED,
+    _contents,
+    _full_rebuild,
+    _materialise,
+)
 
 HOUSEHOLD_MODELS = ("intermediate.siao_menages", "intermediate.siao_primo_demandes_territoires",
                     "intermediate.parcours_attributions_territoires")
