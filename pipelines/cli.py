@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -106,7 +107,7 @@ def demo(landing: Path | None, warehouse: Path | None, publication: Path | None,
     settings = Settings.from_env(landing=landing, warehouse=warehouse, publication=publication)
     if not settings.pseudo_key:
         click.echo("Clé de pseudonymisation : clé de DÉMONSTRATION publique (OBSERVATOIRE_PSEUDO_KEY non définie).")
-        settings = Settings(settings.landing, settings.warehouse, settings.publication, DEMO_PSEUDO_KEY)
+        settings = dataclasses.replace(settings, pseudo_key=DEMO_PSEUDO_KEY)
     if _landing_is_empty(settings.landing):
         click.echo(f"Écriture des données de démonstration (synthétiques) dans {settings.landing} …")
         progress = Progress()
@@ -120,7 +121,7 @@ def demo(landing: Path | None, warehouse: Path | None, publication: Path | None,
     click.echo("")
     click.echo(f"Entrepôt (valeurs exactes, interne) : {settings.warehouse}")
     click.echo(f"Dossier de dépôt : {settings.landing}")
-    click.echo("Interface Dagster : observatoire ui")
+    click.echo(f"Interface Dagster : observatoire ui (instance {settings.instance_home})")
     if (PROJECT_ROOT / "observatory_app" / "app.py").exists():
         click.echo("Observatoire (application) : observatoire app")
 
@@ -166,13 +167,17 @@ def app(port: int, publication: Path | None) -> None:
     raise SystemExit(subprocess.call(cmd, cwd=PROJECT_ROOT, env=env))
 
 
-@main.command(help="Démarre l'interface Dagster sur workspace.yaml.")
+@main.command(help="Démarre l'interface Dagster sur workspace.yaml et l'instance où `run` et `demo` enregistrent "
+                   "leurs exécutions (DAGSTER_HOME, défaut : data/dagster).")
 @click.option("--port", default=3000, show_default=True, type=int)
 def ui(port: int) -> None:
+    from pipelines.run import open_instance
+
     dagster = shutil.which("dagster") or str(Path(sys.executable).parent / "dagster")
-    env = dict(os.environ)
-    env.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home"))
-    Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
+    home = Settings.from_env().instance_home
+    open_instance(home).dispose()  # created (telemetry off) if it does not exist yet
+    env = dict(os.environ, DAGSTER_HOME=str(home.resolve()))
+    click.echo(f"Instance Dagster : {home}")
     cmd = [dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(port)]
     click.echo(" ".join(cmd))
     raise SystemExit(subprocess.call(cmd, cwd=PROJECT_ROOT, env=env))

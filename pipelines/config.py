@@ -34,6 +34,15 @@ class Settings:
     pseudo_key: str | None
     #: Folder of the annual reports (`rapport-AAAA.html`, `rapport-AAAA.pdf`).
     rapports: Path = DATA_DIR / "rapports"
+    #: The Dagster instance (`DAGSTER_HOME`) where runs, materialisations and check results are
+    #: recorded; `None`: the folder `dagster/` beside the warehouse (see `instance_home`).
+    dagster_home: Path | None = None
+
+    @property
+    def instance_home(self) -> Path:
+        """The persistent Dagster instance's folder: `dagster_home` if given (from the environment:
+        `DAGSTER_HOME`, else `data/dagster`), else `dagster/` beside the warehouse file."""
+        return self.dagster_home if self.dagster_home is not None else self.warehouse.parent / "dagster"
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -46,6 +55,7 @@ class Settings:
             ),
             "pseudo_key": os.environ.get("OBSERVATOIRE_PSEUDO_KEY"),
             "rapports": Path(os.environ.get("OBSERVATOIRE_RAPPORTS", DATA_DIR / "rapports")),
+            "dagster_home": Path(os.environ.get("DAGSTER_HOME") or DATA_DIR / "dagster"),
         }
         for key, value in overrides.items():
             if value is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,9 @@ import dagster as dg
 import duckdb
 
 from pipelines.config import Settings
+
+#: The environment variable holding the pseudonymisation key; Dagster reads it there (`dg.EnvVar`).
+PSEUDO_KEY_ENV = "OBSERVATOIRE_PSEUDO_KEY"
 
 
 class _SharedConnections:
@@ -139,10 +143,22 @@ def default_resources(settings: Settings | None = None) -> dict[str, dg.Configur
     return {
         "warehouse": WarehouseResource(database=str(settings.warehouse)),
         "landing": LandingResource(path=str(settings.landing)),
-        "pseudonymisation": PseudonymisationResource(key=settings.pseudo_key or ""),
+        "pseudonymisation": PseudonymisationResource(key=pseudo_key_config(settings)),
         "publication_file": PublicationFileResource(path=str(settings.publication)),
         "rapports": RapportsResource(path=str(settings.rapports)),
     }
+
+
+def pseudo_key_config(settings: Settings) -> str | dg.EnvVar:
+    """The key as Dagster's configuration holds it: the name of its environment variable, never its value
+    (a plain string would be shown in the UI and stored with each run's job in the instance). Without a
+    key, an empty string: the ingestion then refuses with a French message (`require`)."""
+    if not settings.pseudo_key:
+        return ""
+    if os.environ.get(PSEUDO_KEY_ENV) != settings.pseudo_key:
+        raise ValueError(f"la clé de pseudonymisation parvient à Dagster par la variable {PSEUDO_KEY_ENV} seulement : "
+                         "la définir dans l'environnement (`pipelines.run.key_in_environment`)")
+    return dg.EnvVar(PSEUDO_KEY_ENV)
 
 
 class PseudonymisationResource(dg.ConfigurableResource):

@@ -1,18 +1,21 @@
-"""Run every asset of the code location in process (what `observatoire run` and `demo` do)."""
+"""Run every asset of the code location in process (what `observatoire run` and `demo` do), recorded
+in the persistent Dagster instance that `observatoire ui` shows."""
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterator
 
 import dagster as dg
 
 from pipelines.config import Settings
-from pipelines.resources import shared_connections
+from pipelines.resources import PSEUDO_KEY_ENV, shared_connections
 
-
-#: The job `run_all` executes: every unpartitioned asset and its checks.
-RUN_JOB = "observatoire_run"
+#: Written into a Dagster home this project creates: the observatory works offline.
+INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
 
 
 @dataclass
@@ -20,6 +23,8 @@ class RunResult:
     success: bool
     errors: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    #: The run's id in the Dagster instance.
+    run_id: str | None = None
 
 
 SLOWEST_STEPS = 12
@@ -34,24 +39,48 @@ def step_durations(instance: dg.DagsterInstance, run_id: str) -> dict[str, float
     }
 
 
-def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
-    """Materialise all assets (and run their checks) with resources built from `settings`."""
-    from pipelines.definitions import build_definitions
+def open_instance(home: Path) -> dg.DagsterInstance:
+    """The persistent Dagster instance in `home` (created with telemetry off if it does not exist; an
+    existing `dagster.yaml` is left as it is). The same folder is `DAGSTER_HOME` for `observatoire ui`."""
+    home = Path(home).resolve()
+    if not (home / "dagster.yaml").exists() and not (home.exists() and any(home.iterdir())):
+        home.mkdir(parents=True, exist_ok=True)
+        (home / "dagster.yaml").write_text(INSTANCE_CONFIG, encoding="utf-8")
+    return dg.DagsterInstance.from_config(str(home))
 
-    defs = build_definitions(settings)
-    graph = defs.resolve_asset_graph()
-    # Partitioned assets (the annual report, one partition per year) are left out: they run by
-    # partition (`observatoire report`, the yearly schedule), not in the whole-pipeline run.
-    keys = sorted((k for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is None),
-                  key=lambda k: k.to_user_string())
-    log(f"{len(keys)} assets à matérialiser")
-    job = dg.Definitions.merge(
-        defs, dg.Definitions(jobs=[dg.define_asset_job(RUN_JOB, selection=dg.AssetSelection.assets(*keys))])
-    ).resolve_job_def(RUN_JOB)
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
-    instance = dg.DagsterInstance.ephemeral()
-    with shared_connections():  # one warehouse connection for the whole run, not one per asset
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+
+@contextmanager
+def key_in_environment(key: str | None) -> Iterator[None]:
+    """The pseudonymisation key in `OBSERVATOIRE_PSEUDO_KEY` for the duration of the run: Dagster reads it
+    there (`dg.EnvVar`), so that its value is never part of a configuration the instance stores."""
+    before = os.environ.get(PSEUDO_KEY_ENV)
+    if key:
+        os.environ[PSEUDO_KEY_ENV] = key
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PSEUDO_KEY_ENV, None)
+        else:
+            os.environ[PSEUDO_KEY_ENV] = before
+
+
+def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
+    """Materialise all assets (and run their checks) with resources built from `settings`, recorded in the
+    Dagster instance `settings.instance_home`."""
+    from pipelines.definitions import RUN_JOB, build_definitions
+
+    with key_in_environment(settings.pseudo_key), open_instance(settings.instance_home) as instance:
+        defs = build_definitions(settings)
+        # The job leaves out the partitioned assets (the annual report, one partition per year): they run
+        # by partition (`observatoire report`, the yearly schedule), not in the whole-pipeline run.
+        job = defs.resolve_job_def(RUN_JOB)
+        log(f"{len(job.asset_layer.executable_asset_keys)} assets à matérialiser")
+        quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+        with shared_connections():  # one warehouse connection for the whole run, not one per asset
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet,
+                                            tags={"declencheur": "observatoire run"})
+        durations = step_durations(instance, result.run_id)
     errors = [
         f"{e.step_key}: {e.event_specific_data.error.message.strip()}"  # type: ignore[union-attr]
         for e in result.all_events
@@ -66,11 +95,11 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
         e.asset_key.to_user_string() for e in result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
     }
     log(f"{len(materialised)} assets matérialisés, {len(errors)} en échec")
-    durations = step_durations(instance, result.run_id)
+    log(f"exécution {result.run_id} enregistrée dans l'instance Dagster {settings.instance_home}")
     slowest = sorted(durations.items(), key=lambda kv: -kv[1])[:SLOWEST_STEPS]
     log("étapes les plus longues : " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in slowest))
     for check in failed:
         log(f"contrôle en échec : {check}")
     for check in warnings:
         log(f"avertissement (contrôle non bloquant, défaut signalé dans les données) : {check}")
-    return RunResult(result.success and not errors, errors, failed)
+    return RunResult(result.success and not errors, errors, failed, result.run_id)
