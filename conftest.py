@@ -1,0 +1,25 @@
+"""Root of the test suite: the test lanes.
+
+`pytest -m "not slow"` (`make test`) is the fast lane; `pytest` (`make test-all`, what CI runs) runs
+everything. The slow tests are declared here, by module or by test id, rather than marked in each file:
+the tests that run the whole pipeline on generated data (`run_all`) or drive a browser (Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+#: Test modules (paths from the repository root) or test ids (`path::name`) of the slow lane.
+SLOW = (
+    "tests/pipeline/test_instance.py",  # a whole `observatoire run` into a Dagster instance
+    "tests/rapport/test_rapport.py",  # the whole pipeline, then the report printed to PDF by Chromium
+    "tests/rapport/test_commande_asset.py",  # report assets and command, PDF by Chromium
+    "tests/app/test_browser.py",  # the observatory driven in Chromium (Playwright)
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        if module in SLOW or any(item.nodeid.startswith(f"{slow}::") or item.nodeid == slow
+                                 for slow in SLOW if "::" in slow):
+            item.add_marker(pytest.mark.slow)
