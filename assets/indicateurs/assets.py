@@ -232,6 +232,13 @@ MODELS: list[Model] = [
           "(ties by Département SIAO, Numéro demande), with `primo` (no Urgence request 1–730 days before).",
           ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"],
           households=True),
+    Model("intermediate/siao_menages_evenements",
+          "One row per event of a SIAO household (section G): pseudonymised household, day, kind (activite: "
+          "request, orientation or admission date; sortie_siao: exit to housing; attribution: linked SNE "
+          "attribution) and place (commune, else Département SIAO; its département). Source: "
+          "staging.siao_demandes, staging.sne_attributions.",
+          ["staging/siao_demandes", "staging/sne_attributions", REF["communes"]],
+          households=True),
     Model("intermediate/ndls_territoires",
           "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
           "published total of an edition without a sector file. Source: staging.ndls_secteurs, "
