@@ -4,6 +4,7 @@
 -- RETOUR_RUE_12M for year N: attributions of N−1; covered when the SNE file of N−1 is loaded and SIAO
 -- files exist for year N (the SIAO side is national). PRIMO_DEMANDEURS: households, placed where
 -- their first `Urgence` request of the year is; covered like the SIAO indicators.
+-- EPCI: only the years where one of the three is covered (no row absent for all three).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -42,6 +43,10 @@ grille as (
         on couverture_siao.territoire_type = territoires.territoire_type
         and couverture_siao.territoire_code = territoires.territoire_code
         and couverture_siao.periode = periodes.periode
+    where territoires.territoire_type <> 'epci'
+        or sne_n.annee is not null
+        or (sne_prec.annee is not null and annees_siao.annee is not null)
+        or couverture_siao.periode is not null
 ),
 par_attribution as (
     select
