@@ -23,8 +23,27 @@ annees_siao as (
 attributions as (
     select * from intermediate.parcours_attributions_territoires
 ),
-primo as (
+primo_placees as (
     select * from intermediate.siao_primo_demandes_territoires
+),
+primo as (
+    -- a first request placed only by its Département SIAO is non localisable for each EPCI touching the
+    -- département without containing it whole (rows derived from the département's own row)
+    select * from primo_placees
+    union all
+    select primo_placees.* replace (
+        territoires_departements.territoire_type as territoire_type,
+        territoires_departements.territoire_code as territoire_code,
+        false as localisable
+    )
+    from primo_placees
+    inner join intermediate.territoires_departements as territoires_departements
+        on territoires_departements.code_departement = primo_placees.departement_siao
+        and territoires_departements.territoire_type = 'epci'
+        and not territoires_departements.entier
+    where primo_placees.commune is null
+        and primo_placees.territoire_type = 'departement'
+        and primo_placees.territoire_code = primo_placees.departement_siao
 ),
 grille as (
     select

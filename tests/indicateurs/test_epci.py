@@ -126,6 +126,18 @@ def test_siao_request_placed_by_departement_is_non_localisable_for_the_epci(ware
     assert dep01 == (3,)  # U1, Z8 and U2 (by its département)
 
 
+def test_primo_demandeurs_of_an_epci(warehouse_epci):
+    """First Urgence request of 2023 of each household: M1 U1 (01001, not primo: U7 588 days before),
+    M2 U2 (Département SIAO 01 only), M3 U3 (02001), M7 Z8 (01003, before A9 on the tie by
+    département)."""
+    rows = _rows(warehouse_epci, "indicateur = 'PRIMO_DEMANDEURS' and periode = '2023'")
+    assert rows[("PRIMO_DEMANDEURS", "200000001", "2023")][:2] == (0, "ok")
+    assert rows[("PRIMO_DEMANDEURS", "200000002", "2023")][:2] == (2, "ok")  # across 01 and 02
+    # M2 (01 only) could belong to both: 1 of 2 and 1 of 3
+    assert rows[("PRIMO_DEMANDEURS", "200000001", "2023")][2] == pytest.approx(50.0)
+    assert rows[("PRIMO_DEMANDEURS", "200000002", "2023")][2] == pytest.approx(100 / 3)
+
+
 def test_offer_is_absent_for_every_epci(warehouse_epci):
     rows = _rows(warehouse_epci, "indicateur in ('PLACES_PF', 'PLACES_IML', 'PLACES_HEB', 'TX_EQUIP_LA')")
     assert {(code, periode) for (_, code, periode) in rows} == {(s, "2023") for s in EPCI}  # the offer file's year
