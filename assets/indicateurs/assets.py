@@ -191,7 +191,7 @@ MODELS: list[Model] = [
           "Additive counts of the SIAO requests per (Département SIAO, territory, base, period): each "
           "département's contributions to the section B indicators (year of request, month of an Urgence "
           "request, year of admission, year of exit). Source: intermediate.siao_demandes_territoires.",
-          ["intermediate/siao_demandes_territoires"],
+          ["intermediate/siao_demandes_territoires", "intermediate/territoires_departements"],
           partition=("departement_siao", "intermediate/siao_demandes_territoires")),
     Model("intermediate/siao_delais_territoires",
           "Histogram of the delays from request to admission (days) of the localisable Insertion requests "
@@ -269,7 +269,8 @@ MODELS: list[Model] = [
           "absent rule, with coverage.",
           [REF["territoires"], "intermediate/periodes", "intermediate/couverture_nationale",
            "intermediate/couverture_siao", "staging/siao_couverture",
-           "intermediate/parcours_attributions_territoires", "intermediate/siao_primo_demandes_territoires"]),
+           "intermediate/parcours_attributions_territoires", "intermediate/siao_primo_demandes_territoires",
+           "intermediate/territoires_departements"]),
     Model("marts/indicateurs_ndls",
           "Section D (Nuits de la Solidarité): one row per (indicator, territory, year) before the absent "
           "rule, with coverage.",

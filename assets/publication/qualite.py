@@ -25,7 +25,7 @@ from assets.publication.secret import CATALOGUE_PATH, read_sql, table_exists
 
 KEY = ["indicateur", "territoire_type", "territoire_code", "periode"]
 STATUTS = ["ok", "absent", "secret"]
-TERRITOIRE_TYPES = ["departement", "region", "france", "territoire_lda", "groupe"]
+TERRITOIRE_TYPES = ["departement", "region", "france", "territoire_lda", "groupe", "epci"]
 #: Failing examples listed in the metadata and in `details`.
 MAX_EXAMPLES = 20
 
@@ -119,9 +119,10 @@ def grille_frame(conn: duckdb.DuckDBPyConnection, has_territoires: bool) -> pd.D
     """The expected grid of annual rows (each indicator × each territory × each year between the
     indicator's first and last year), with `present` = number of rows found (null for a hole)."""
     territoires = (
-        "select territoire_type, territoire_code from reference.territoires"
+        # the EPCI have rows only for the years their source covers (README): not a complete grid
+        "select territoire_type, territoire_code from reference.territoires where territoire_type <> 'epci'"
         if has_territoires
-        else "select distinct territoire_type, territoire_code from publication.indicateurs"
+        else "select distinct territoire_type, territoire_code from publication.indicateurs where territoire_type <> 'epci'"
     )
     sql = f"""
         with annuel as (

@@ -219,9 +219,9 @@ def territoires_lda(config: TerritoiresLdaConfig, warehouse: WarehouseResource):
 def perimetres(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (territory, member commune) for every territory of `reference.territoires`:
     département, région, France (FR), Logement d'abord territory, groups LDA (union of the
-    Logement d'abord perimeters) and HORS_LDA (every other commune of France). Only communes of
-    the 101 départements appear (COM excluded). Every indicator assigns its records to
-    territories by joining on `code_commune`.
+    Logement d'abord perimeters) and HORS_LDA (every other commune of France), and the EPCI (code
+    = SIREN, its member communes). Only communes of the 101 départements appear (COM excluded).
+    Every indicator assigns its records to territories by joining on `code_commune`.
 
     Source: `reference.communes`, `reference.departements`, `reference.perimetres_lda`.
     """
@@ -254,16 +254,17 @@ def populations(warehouse: WarehouseResource) -> dg.MaterializeResult:
     key_prefix=SCHEMA,
     group_name=GROUP,
     kinds=KINDS,
-    deps=[departements, regions, TERRITOIRES_LDA_KEY, populations],
+    deps=[departements, regions, TERRITOIRES_LDA_KEY, populations, epci, perimetres],
 )
 def territoires(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per published territory: the 101 départements, the 18 régions, France (`FR`), the
     Logement d'abord territories (`LDA-<ami>-<code>`) and the groups `LDA` (Territoires Logement
-    d'abord) and `HORS_LDA` (Reste de la France), with its population; `ami`, `nature` and
-    `annee_reference` are set for Logement d'abord territories only.
+    d'abord) and `HORS_LDA` (Reste de la France), and the EPCI (`epci`, code = SIREN, label from
+    the COG), with its population; `ami`, `nature` and `annee_reference` are set for Logement
+    d'abord territories only.
 
     Source: `reference.departements`, `reference.regions`, `reference.territoires_lda`,
-    `reference.populations`.
+    `reference.epci`, `reference.populations`.
     """
     return build_table(warehouse, "territoires")
 

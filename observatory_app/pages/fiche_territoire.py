@@ -6,11 +6,13 @@ import streamlit as st
 
 from observatory_app import charts, commun, data, export
 from observatory_app import format as fr
+from pipelines.config import REFERENCE_DIR
 
 TYPES = {"territoire_lda": "Territoire Logement d'abord", "departement": "Département", "region": "Région"}
+TYPES["epci"] = "EPCI"  # after the others in the list; search by name or SIREN (the box filters on the typed text)
 
 st.title("Fiche territoire")
-st.write("Choisissez un territoire Logement d'abord, un département ou une région : ses derniers chiffres, leur évolution comparée à la France, et ses données à télécharger.")
+st.write("Choisissez un territoire Logement d'abord, un département, une région ou un EPCI (tapez son nom ou son numéro SIREN) : ses derniers chiffres, leur évolution comparée à la France, et ses données à télécharger.")
 
 chemin, version = commun.publication()
 synthetique = commun.bandeau(chemin, version)
@@ -23,6 +25,15 @@ libelles = {
     f"{t}|{c}": f"{lib} ({TYPES[t].lower()}{'' if t == 'territoire_lda' else ' ' + c})"
     for t, c, lib in territoires.select("territoire_type", "territoire_code", "territoire_libelle").iter_rows()
 }
+# EPCI: « nom (EPCI SIREN, départements) », the départements of its communes (COG 2026 file)
+epci_departements = dict(
+    pl.read_csv(REFERENCE_DIR / "cog" / "epci_2026.csv", infer_schema=False)
+    .select("siren_epci", pl.col("departements").str.replace_all("|", ", ", literal=True)).iter_rows()
+)
+for cle in [c for c in libelles if c.startswith("epci|")]:
+    siren = cle.split("|", 1)[1]
+    deps = epci_departements.get(siren, "?")
+    libelles[cle] = f"{libelles[cle].rsplit(' (', 1)[0]} (EPCI {siren}, département{'s' if ',' in deps else ''} {deps})"
 ordre = {t: i for i, t in enumerate(TYPES)}
 options = sorted(libelles, key=lambda cle: (ordre[cle.split("|")[0]], libelles[cle]))
 choix = st.selectbox("Territoire", options, format_func=libelles.__getitem__, key="territoire")

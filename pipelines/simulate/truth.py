@@ -5,11 +5,13 @@ definitions and precisions (indicators.md), so that comparing the two is a real 
 Values are exact and unsuppressed. A (indicator, territory, period) is written only when the
 source covers it (no `absent` rows) and, for rates and medians, when it is defined.
 
-Territories: départements, régions, France (`FR`), each Logement d'abord territory and the
-groups `LDA` / `HORS_LDA`. A record with a commune goes to the territories containing that
-commune; a record with only a département code goes to the territories containing the whole
-département. The offer of places (known by département only) is written for territories made
-of whole départements (départements, régions, France, département-type LDA territories).
+Territories: départements, régions, France (`FR`), each Logement d'abord territory, the
+groups `LDA` / `HORS_LDA` and each EPCI (SIREN of its communes in the COG file). A record with a
+commune goes to the territories containing that commune; a record with only a département code
+goes to the territories containing the whole département. The offer of places (known by
+département only) is written for territories made of whole départements (départements, régions,
+France, département-type LDA territories), never for an EPCI (absent there). Monthly values are
+not written for the EPCI (the pipeline publishes their years only).
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Territories:
             communes.select("code_commune", pl.lit("groupe").alias("territoire_type"),
                             pl.when(pl.col("code_commune").is_in(list(lda_union))).then(pl.lit("LDA"))
                             .otherwise(pl.lit("HORS_LDA")).alias("territoire_code")),
+            communes.join(ref.communes.select("code_commune", "siren_epci"), on="code_commune")
+            .filter(pl.col("siren_epci").is_not_null() & (pl.col("siren_epci") != ""))
+            .select("code_commune", pl.lit("epci").alias("territoire_type"), pl.col("siren_epci").alias("territoire_code")),
         ]
         self.by_commune = pl.concat(parts)
         # whole départements: a territory contains département d when all d's communes are in it
@@ -70,7 +75,7 @@ class Territories:
         has_c = (pl.col("commune").is_not_null() & (pl.col("commune") != "")).alias("_has_c")
         df = df.with_columns(has_c)
         out = []
-        for ttype in ("departement", "region", "france", "territoire_lda", "groupe"):
+        for ttype in ("departement", "region", "france", "territoire_lda", "groupe", "epci"):
             bc = self.by_commune.filter(pl.col("territoire_type") == ttype)
             bd = self.by_departement.filter(pl.col("territoire_type") == ttype)
             joined = pl.concat([
@@ -189,7 +194,7 @@ def _coverage_grid(terr: Territories, cov: pl.DataFrame, monthly: bool) -> pl.Da
 def _siao(terr: Territories, siao: pl.DataFrame, cov: pl.DataFrame) -> pl.DataFrame:
     s = _flags(siao)
     year_grid = _coverage_grid(terr, cov, monthly=False)
-    month_grid = _coverage_grid(terr, cov, monthly=True)
+    month_grid = _coverage_grid(terr, cov, monthly=True).filter(pl.col("territoire_type") != "epci")
     urg = pl.col("type_urgence")
     by_req = s.with_columns(_year("date_demande").alias("periode"))
     counts = terr.agg(by_req, ["periode"], [
@@ -307,7 +312,8 @@ def _offre(terr: Territories, offre: dict) -> pl.DataFrame:
         pl.col("type_place").is_in(["IML mandat de gestion", "IML location / sous-location"]).alias("iml"),
         pl.col("type_place").is_in(["CHU", "CHRS", "Hôtel"]).alias("heb"),
     )
-    whole = terr.by_departement.join(terr.whole_departement_territories, on=KEYS, how="semi")
+    whole = terr.by_departement.join(terr.whole_departement_territories, on=KEYS, how="semi").filter(
+        pl.col("territoire_type") != "epci")
     t = o.join(whole, left_on="departement", right_on="code_departement").group_by(KEYS + ["periode"]).agg(
         pl.col("places").filter("pf").sum().alias("pf"), pl.col("places").filter("iml").sum().alias("iml"),
         pl.col("places").filter("heb").sum().alias("heb"),

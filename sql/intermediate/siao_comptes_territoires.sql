@@ -3,9 +3,33 @@
 -- over the départements, then applies its formulas). `base`: 'demande' (year of the request),
 -- 'mois' (month of an Urgence request), 'admission' (year of admission), 'sortie' (year of exit);
 -- the columns of another base are null. Built partition by partition (`departement_siao`): a
--- département's rows come from its own requests only. Source: intermediate.siao_demandes_territoires.
-with demandes as (
+-- département's rows come from its own requests only. Source: intermediate.siao_demandes_territoires,
+-- intermediate.territoires_departements.
+-- EPCI: the requests placed only by their Département SIAO are non localisable for each EPCI touching
+-- that département without containing it whole; siao_demandes_territoires does not write these rows,
+-- they are derived here from the département's own row (same counts as if they were written).
+with placees as (
     select * from intermediate.siao_demandes_territoires
+),
+non_localisables_epci as (
+    select placees.* replace (
+        territoires_departements.territoire_type as territoire_type,
+        territoires_departements.territoire_code as territoire_code,
+        false as localisable
+    )
+    from placees
+    inner join intermediate.territoires_departements as territoires_departements
+        on territoires_departements.code_departement = placees.departement_siao
+        and territoires_departements.territoire_type = 'epci'
+        and not territoires_departements.entier
+    where placees.commune is null
+        and placees.territoire_type = 'departement'
+        and placees.territoire_code = placees.departement_siao
+),
+demandes as (
+    select * from placees
+    union all
+    select * from non_localisables_epci
 ),
 par_demande as (
     select

@@ -3,6 +3,10 @@
 -- `Département SIAO` in the territories containing that whole département; it is non localisable
 -- for the other territories touching that département. Periods: year and month of the request,
 -- year of admission, year of exit. Delays are whole days.
+-- EPCI: a request placed only by its Département SIAO is written for an EPCI only when the EPCI
+-- contains that whole département (it is localisable there); its "non localisable" rows for the
+-- other EPCI touching the département (about twelve per département) are not written: the
+-- contributions (siao_comptes_territoires) derive them from the département's own row.
 with demandes as (
     select * from staging.siao_demandes
 ),
@@ -56,6 +60,7 @@ par_departement as (
     from enriched
     inner join territoires_departements on territoires_departements.code_departement = enriched.departement_siao
     where enriched.commune is null
+        and (territoires_departements.entier or territoires_departements.territoire_type <> 'epci')
 ),
 unioned as (
     select * from par_commune

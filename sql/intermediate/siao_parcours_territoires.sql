@@ -2,7 +2,8 @@
 -- situation at the request, type of orientation, exit): the contributions of each département to
 -- marts.parcours_siao (which sums them over the départements, keeps the covered years and groups
 -- the categories). `sortie`: the destination, else 'Inconnue' for an exit without destination,
--- else '' (no exit). Built partition by partition (`departement_siao`).
+-- else '' (no exit). Not for the EPCI (the Sankey diagrams are published above that level).
+-- Built partition by partition (`departement_siao`).
 -- Source: intermediate.siao_demandes_territoires.
 select
     departement_siao,
@@ -18,5 +19,5 @@ select
     end as sortie,
     count(*) as n
 from intermediate.siao_demandes_territoires
-where localisable and annee_demande is not null
+where localisable and annee_demande is not null and territoire_type <> 'epci'
 group by all

@@ -1,6 +1,9 @@
 -- One row per (household, year, territory) for the household's first `Urgence` request of the year
 -- (earliest date, ties broken by Département SIAO then Numéro demande), placed where that request
 -- is. `primo`: no other `Urgence` request of the household dated 1 to 730 days before it.
+-- EPCI: a request placed only by its Département SIAO is written for an EPCI only when the EPCI
+-- contains the whole département; marts.indicateurs_parcours derives its "non localisable" rows for
+-- the other EPCI touching the département from the département's own row.
 with demandes as (
     -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from staging.siao_demandes
@@ -55,6 +58,7 @@ par_departement as (
     from premieres
     inner join territoires_departements on territoires_departements.code_departement = premieres.departement_siao
     where premieres.commune is null
+        and (territoires_departements.entier or territoires_departements.territoire_type <> 'epci')
 ),
 unioned as (
     select * from par_commune

@@ -7,6 +7,9 @@
 -- population for that source and period that could belong to the territory (its départements, or no
 -- place at all), the share that cannot be placed in it: a record with only a département code the
 -- territory does not contain whole, or a record without commune for SNE (no département in the file).
+-- EPCI (`territoire_type = 'epci'`, code = SIREN): only the rows whose source covers the EPCI and
+-- period (no monthly series: the section marts write only covered years), and the offer, known by
+-- département, `absent` for the years an offer file covers.
 with unioned as (
     select * from marts.indicateurs_sne
     union all by name
@@ -51,4 +54,5 @@ select
     case when statuts.couvert then statuts.part_non_localisable end as part_non_localisable
 from statuts
 left join territoires using (territoire_type, territoire_code)
+where statuts.territoire_type <> 'epci' or statuts.couvert or statuts.source = 'offre'
 order by statuts.indicateur, statuts.territoire_type, statuts.territoire_code, statuts.periode

@@ -3,6 +3,7 @@
 -- published total for an edition without one); NDLS_PERS_RUE needs sector rows. NDLS_TAUX divides by
 -- the population of the cities counted in the territory; NDLS_EVOL_PC adds the cities'
 -- constant-perimeter sums before the ratio.
+-- EPCI: only the years a Nuit counted in the EPCI (no absent row).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -66,6 +67,7 @@ mesures as (
     left join par_territoire using (territoire_type, territoire_code, periode)
     left join population_villes using (territoire_type, territoire_code, periode)
     left join par_evolution using (territoire_type, territoire_code, periode)
+    where territoires.territoire_type <> 'epci' or par_territoire.periode is not null
 ),
 longue as (
     select 'NDLS_PERS' as indicateur, territoire_type, territoire_code, periode, couvert,

@@ -3,6 +3,8 @@
 -- known by département and count in the territories containing the whole département;
 -- `part_non_localisable` is the % of the places of the départements a territory touches that it does
 -- not contain whole. TX_EQUIP_LA divides by the population of the territory (COG 2026).
+-- EPCI: the offer, known by département, is `absent` (not 0) for every EPCI, for the years an
+-- offer file covers (rows of the other years are not written).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -35,7 +37,7 @@ mesures as (
         territoires.territoire_type,
         territoires.territoire_code,
         periodes.periode,
-        couverture.annee is not null as couvert,
+        couverture.annee is not null and territoires.territoire_type <> 'epci' as couvert,
         coalesce(par_territoire.places_pf, 0) as places_pf,
         coalesce(par_territoire.places_iml, 0) as places_iml,
         coalesce(par_territoire.places_heb, 0) as places_heb,
@@ -46,6 +48,7 @@ mesures as (
     left join couverture on couverture.annee = periodes.annee
     left join par_territoire using (territoire_type, territoire_code, periode)
     left join populations using (territoire_type, territoire_code)
+    where territoires.territoire_type <> 'epci' or couverture.annee is not null
 ),
 longue as (
     select 'PLACES_PF' as indicateur, territoire_type, territoire_code, periode, couvert,

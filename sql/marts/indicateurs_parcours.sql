@@ -4,6 +4,7 @@
 -- RETOUR_RUE_12M for year N: attributions of N−1; covered when the SNE file of N−1 is loaded and SIAO
 -- files exist for year N (the SIAO side is national). PRIMO_DEMANDEURS: households, placed where
 -- their first `Urgence` request of the year is; covered like the SIAO indicators.
+-- EPCI: only the years where one of the three is covered (no row absent for all three).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -22,8 +23,27 @@ annees_siao as (
 attributions as (
     select * from intermediate.parcours_attributions_territoires
 ),
-primo as (
+primo_placees as (
     select * from intermediate.siao_primo_demandes_territoires
+),
+primo as (
+    -- a first request placed only by its Département SIAO is non localisable for each EPCI touching the
+    -- département without containing it whole (rows derived from the département's own row)
+    select * from primo_placees
+    union all
+    select primo_placees.* replace (
+        territoires_departements.territoire_type as territoire_type,
+        territoires_departements.territoire_code as territoire_code,
+        false as localisable
+    )
+    from primo_placees
+    inner join intermediate.territoires_departements as territoires_departements
+        on territoires_departements.code_departement = primo_placees.departement_siao
+        and territoires_departements.territoire_type = 'epci'
+        and not territoires_departements.entier
+    where primo_placees.commune is null
+        and primo_placees.territoire_type = 'departement'
+        and primo_placees.territoire_code = primo_placees.departement_siao
 ),
 grille as (
     select
@@ -42,6 +62,10 @@ grille as (
         on couverture_siao.territoire_type = territoires.territoire_type
         and couverture_siao.territoire_code = territoires.territoire_code
         and couverture_siao.periode = periodes.periode
+    where territoires.territoire_type <> 'epci'
+        or sne_n.annee is not null
+        or (sne_prec.annee is not null and annees_siao.annee is not null)
+        or couverture_siao.periode is not null
 ),
 par_attribution as (
     select

@@ -6,6 +6,7 @@
 -- The counts are sums over the Départements SIAO of their contributions (intermediate models by
 -- département, kept up to date département by département), cast back to BIGINT: the same integers
 -- as counting the request rows, hence the same values through the same formulas.
+-- EPCI: only the years covered by SIAO for the EPCI (no monthly series, no absent row).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -31,6 +32,8 @@ grille as (
         on couverture.territoire_type = territoires.territoire_type
         and couverture.territoire_code = territoires.territoire_code
         and couverture.periode = periodes.periode
+    where territoires.territoire_type <> 'epci'
+        or (couverture.periode is not null and periodes.granularite = 'annee')
 ),
 par_demande as (
     select

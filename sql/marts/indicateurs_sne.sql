@@ -3,6 +3,7 @@
 -- `denominateur`, `part_non_localisable` (% of the year's records without a commune).
 -- Attributions are placed by the dwelling's commune and dated by `date_attribution`; the demand
 -- stock of PRESSION_SD is the file of the year, placed by the first wished commune.
+-- EPCI: only the years an SNE attributions file covers (no absent row).
 with territoires as (
     select territoire_type, territoire_code from reference.territoires
 ),
@@ -29,6 +30,7 @@ grille as (
     cross join periodes
     left join couverture as couv_att on couv_att.source = 'sne_attributions' and couv_att.annee = periodes.annee
     left join couverture as couv_dem on couv_dem.source = 'sne_demandes' and couv_dem.annee = periodes.annee
+    where territoires.territoire_type <> 'epci' or couv_att.annee is not null
 ),
 agg_attributions as (
     select

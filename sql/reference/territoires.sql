@@ -1,8 +1,10 @@
 -- reference.territoires: one row per published territory: the 101 départements, the 18 régions,
--- France (FR), the Logement d'abord territories and the groups LDA and HORS_LDA, with its
--- population (reference.populations). ami, nature and annee_reference are set only for
--- Logement d'abord territories.
--- source: reference.departements, reference.regions, reference.territoires_lda, reference.populations
+-- France (FR), the Logement d'abord territories, the groups LDA and HORS_LDA and the EPCI (code =
+-- SIREN, label from the COG; only those with a commune in France), with its population
+-- (reference.populations). ami, nature and annee_reference are set only for Logement d'abord
+-- territories.
+-- source: reference.departements, reference.regions, reference.territoires_lda, reference.epci,
+-- reference.populations
 create or replace table reference.territoires as
 with unioned as (
     select
@@ -26,6 +28,10 @@ with unioned as (
     select 5, 'groupe', 'LDA', 'Territoires Logement d''abord', null, null, null
     union all
     select 6, 'groupe', 'HORS_LDA', 'Reste de la France', null, null, null
+    union all
+    select 7, 'epci', siren_epci, nom_epci, null, null, null
+    from reference.epci
+    where siren_epci in (select territoire_code from reference.perimetres where territoire_type = 'epci')
 )
 
 select

@@ -192,7 +192,7 @@ def test_territoires_population_comes_from_populations(reference):
 
 def test_territoires_by_type(reference):
     counts = dict(reference.query("select territoire_type, count(*) from reference.territoires group by 1"))
-    assert counts == {"departement": 101, "region": 18, "france": 1, "territoire_lda": 33, "groupe": 2}
+    assert counts == {"departement": 101, "region": 18, "france": 1, "territoire_lda": 33, "groupe": 2, "epci": 1255}
     assert reference.query(
         "select territoire_code, territoire_libelle from reference.territoires "
         "where territoire_type in ('france', 'groupe') order by 1"
@@ -320,6 +320,29 @@ def test_departement_and_region_perimeters(reference):
     for code_region, departements in regions.items():
         assert departements_entiers(reference, "region", code_region) == departements
     assert departements_entiers(reference, "region", "94") == {"2A", "2B"}
+
+
+def test_epci_territories(reference):
+    """Every EPCI of the COG 2026 is a territory (code = SIREN, label and population from the COG
+    files); one that straddles départements has its communes in each, and touches each département
+    without containing it whole; the Métropole du Grand Paris contains Paris and the petite couronne
+    whole."""
+    assert reference.query(
+        "select territoire_libelle, population from reference.territoires "
+        "where territoire_type = 'epci' and territoire_code = '200054781'"
+    ) == [("Métropole du Grand Paris", reference.scalar(
+        "select sum(population) from reference.communes where siren_epci = '200054781'"))]
+    siren, n = reference.query(
+        "select p.territoire_code, count(distinct c.code_departement) from reference.perimetres as p "
+        "join reference.communes as c using (code_commune) where p.territoire_type = 'epci' "
+        "group by 1 having count(distinct c.code_departement) = 2 order by 1 limit 1"
+    )[0]
+    assert reference.column(
+        "select code_commune from reference.perimetres where territoire_type = 'epci' and territoire_code = $s "
+        "order by 1", {"s": siren}
+    ) == reference.column("select code_commune from reference.communes where siren_epci = $s order by 1", {"s": siren})
+    assert departements_entiers(reference, "epci", siren) == set()
+    assert departements_entiers(reference, "epci", "200054781") == {"75", "92", "93", "94"}
 
 
 def test_every_territory_has_a_perimeter(reference):

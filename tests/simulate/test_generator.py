@@ -109,7 +109,8 @@ def test_ground_truth_columns_and_indicators(clean: Path):
     codes = set(truth["indicateur"].unique())
     assert {"ATTR_SD", "ATTR_TOT", "TX_ATTR_SD", "DEM_URG", "MEN_URG", "PRIMO_DEMANDEURS", "NDLS_EVOL_PC",
             "PLACES_PF", "TX_EQUIP_LA", "DUREE_RUE_LOGEMENT", "RETOUR_RUE_12M"} <= codes
-    assert set(truth["territoire_type"].unique()) == {"departement", "region", "france", "territoire_lda", "groupe"}
+    assert set(truth["territoire_type"].unique()) == {"departement", "region", "france", "territoire_lda", "groupe",
+                                                      "epci"}
     # counts add up: France = sum of départements = LDA + HORS_LDA (ATTR_TOT, a plain count)
     att = truth.filter((pl.col("indicateur") == "ATTR_TOT") & (pl.col("periode") == "2019"))
     fr = att.filter(pl.col("territoire_code") == "FR")["valeur"][0]
@@ -118,6 +119,11 @@ def test_ground_truth_columns_and_indicators(clean: Path):
     # the file's own count equals the truth
     n = pl.read_csv(clean / "sne" / "sne_attributions_2019.csv", separator=";", infer_schema=False).height
     assert fr == n
+    # EPCI: the sum over the EPCI is France but the attributions in a commune without EPCI (COG file)
+    sans_epci = set(Reference().communes.filter(pl.col("siren_epci").is_null() | (pl.col("siren_epci") == ""))["code_commune"])
+    lignes = pl.read_csv(clean / "sne" / "sne_attributions_2019.csv", separator=";", infer_schema=False)
+    hors_epci = lignes.filter(pl.col("commune").is_in(list(sans_epci))).height
+    assert att.filter(pl.col("territoire_type") == "epci")["valeur"].sum() == fr - hors_epci
     # monthly DEM_URG exists and sums to the year
     dem = truth.filter((pl.col("indicateur") == "DEM_URG") & (pl.col("territoire_code") == "FR"))
     months = dem.filter(pl.col("periode").str.starts_with("2019-"))
