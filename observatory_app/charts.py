@@ -106,29 +106,34 @@ def classement_barres(
     return fig
 
 
-def ndls_editions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Figure:
-    """Bars per edition of one territory: people counted (NDLS_PERS) and, of whom, in the street
-    (NDLS_PERS_RUE). `df` is long (indicateur, periode, valeur, statut); secret/absent are gaps."""
+def ndls_evolutions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Figure:
+    """Bars per edition of one territory: the constant-perimeter change (NDLS_EVOL_PC, in %).
+
+    Raw totals (NDLS_PERS) of two editions cover different perimeters and are never drawn side by
+    side (indicators.md §D). `df` is long (indicateur, periode, valeur, statut); editions without a
+    published change (first edition, secret, absent) are gaps, never 0."""
     fig = go.Figure()
-    noms = {"NDLS_PERS": "Personnes sans abri décomptées", "NDLS_PERS_RUE": "… dont dans la rue"}
     editions = sorted(df.filter(pl.col("statut") != "absent")["periode"].unique().to_list())
-    for code, nom in noms.items():
-        sous = df.filter(pl.col("indicateur") == code)
-        cellules = {p: (v, s) for p, v, s in sous.select("periode", "valeur", "statut").iter_rows()}
-        valeurs = [cellules.get(p, (None, "absent")) for p in editions]
-        fig.add_trace(
-            go.Bar(
-                x=editions,
-                y=[v if s == "ok" else None for v, s in valeurs],
-                name=nom,
-                customdata=[s for _, s in valeurs],
-                hovertemplate="%{y:,.0f} (%{customdata})<extra>" + nom + "</extra>",
-            )
+    sous = df.filter(pl.col("indicateur") == "NDLS_EVOL_PC")
+    cellules = {p: (v, s) for p, v, s in sous.select("periode", "valeur", "statut").iter_rows()}
+    valeurs = [cellules.get(p, (None, "absent")) for p in editions]
+    nom = "Évolution à périmètre constant"
+    fig.add_trace(
+        go.Bar(
+            x=editions,
+            y=[v if s == "ok" else None for v, s in valeurs],
+            name=nom,
+            customdata=[s for _, s in valeurs],
+            hovertemplate="%{y:+,.1f} % (%{customdata})<extra>" + nom + "</extra>",
         )
-    comptes = df.filter(pl.col("indicateur").is_in(list(noms)))
-    titre = f"Personnes sans abri décomptées par édition — {territoire}"
-    fig = _mise_en_page(fig, titre, note("ndls", _periode(comptes) if comptes.height else "—", synthetique), "personnes")
-    fig.update_layout(barmode="group", xaxis={"type": "category", "title": "Édition"}, hovermode="x unified")
+    )
+    titre = f"Évolution à périmètre constant par rapport à l'édition précédente — {territoire}"
+    fig = _mise_en_page(fig, titre, note("ndls", _periode(sous) if sous.height else "—", synthetique), "%")
+    fig.update_layout(
+        xaxis={"type": "category", "title": "Édition"},
+        yaxis={"rangemode": "normal", "zeroline": True, "ticksuffix": " %"},
+        showlegend=False,
+    )
     return fig
 
 

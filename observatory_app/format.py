@@ -82,3 +82,10 @@ def horodatage_iso(texte: str | None) -> str:
         return horodatage(datetime.fromisoformat(texte))
     except ValueError:
         return texte
+
+
+def evolution_pc(valeur: float | None) -> str | None:
+    """A published change already in % (e.g. NDLS_EVOL_PC `2.8`) → « +2,8 % »; None if unknown."""
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return None
+    return ("+" if valeur >= 0 else "-") + pourcentage(abs(valeur))

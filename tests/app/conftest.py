@@ -34,7 +34,9 @@ VALEURS = {
     "DEM_URG": {"FR": (20000, 21000), "LDA": (8000, 9000), "HORS_LDA": (12000, 12000), "01": (10000, 11000), "02": (10000, 10000), "LDA-2018-01": (900, 950)},
     "NDLS_PERS": {"FR": (3000, 3100), "LDA": (2000, 2100), "HORS_LDA": (1000, 1000), "01": (1500, 1600), "02": (1500, 1500), "LDA-2018-01": (300, 310)},
     "NDLS_PERS_RUE": {"LDA-2018-01": (120, 7)},
-    "NDLS_EVOL_PC": {"LDA-2018-01": (4.2, -1.5)},
+    # Published constant-perimeter changes, on purpose unlike the raw-total changes (France: raw
+    # 3 000 → 3 100 is +3,3 %, the constant-perimeter change +2,8 %; LDA: raw +5,0 %, published +4,1 %).
+    "NDLS_EVOL_PC": {"FR": (1.2, 2.8), "LDA": (0.5, 4.1), "LDA-2018-01": (4.2, -1.5)},
     "NDLS_TAUX": {"LDA-2018-01": (30.0, 31.0)},
     "ATTR_SD_PERS": {"FR": (2420, 2714.8)},
     "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},

@@ -110,6 +110,16 @@ def test_classement_territoires(publication):
     assert tableau["Valeur"].iloc[0] == pytest.approx(10.0)
 
 
+def test_vue_nationale_ndls_evolution_a_perimetre_constant(publication):
+    at = ouvrir()
+    carte = next(m for m in at.metric if m.label.startswith("Personnes sans abri décomptées"))
+    assert "somme des villes" in carte.label  # not « France entière »
+    assert carte.value.replace("\u202f", " ").replace("\u00a0", " ") == "3 100"
+    # NDLS_EVOL_PC France 2024 = +2,8 %; the raw-total change (3 000 → 3 100) would be +3,3 %
+    assert carte.delta.replace("\u00a0", " ") == "+2,8 % à périmètre constant par rapport à 2023"
+    assert "3,3" not in carte.delta
+
+
 def test_ndls_totaux_par_edition(publication):
     at = ouvrir("pages/ndls.py")
     assert at.title[0].value == "Nuits de la Solidarité"
@@ -135,6 +145,28 @@ def test_ndls_totaux_par_edition(publication):
     assert graphique["layout"]["xaxis"]["type"] == "category"
     assert "Nuits de la Solidarité" in graphique["layout"]["title"]["text"]
     assert "Données synthétiques de démonstration" in graphique["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(("cle", "evolutions"), [
+    ("territoire_lda|LDA-2018-01", {"2023": 4.2, "2024": -1.5}),
+    ("groupe|LDA", {"2023": 0.5, "2024": 4.1}),
+    ("france|FR", {"2023": 1.2, "2024": 2.8}),
+])
+def test_ndls_graphique_evolution_a_perimetre_constant(publication, cle, evolutions):
+    """The chart draws NDLS_EVOL_PC per edition (a city, a group, France), never raw totals."""
+    at = ouvrir("pages/ndls.py")
+    at.selectbox(key="territoire").set_value(cle).run()
+    assert not at.exception
+    tableau = at.dataframe[0].value
+    affiche = dict(zip(tableau["Édition"], tableau["Évolution à périmètre constant"]))
+    assert affiche["2024"].replace("\u00a0", " ") == ("+" if evolutions["2024"] >= 0 else "-") + f"{abs(evolutions['2024']):.1f} %".replace(".", ",")
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(graphique["data"]) == 1
+    trace = graphique["data"][0]
+    assert dict(zip(trace["x"], trace["y"])) == evolutions
+    assert "périmètre constant" in graphique["layout"]["title"]["text"]
+    somme = any("somme des villes" in w.value for w in at.warning)
+    assert somme == (not cle.startswith("territoire_lda"))
 
 
 def test_depot_page_sans_fichier(publication):
