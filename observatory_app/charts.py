@@ -89,6 +89,46 @@ def series_temporelles(
     return _mise_en_page(fig, titre, note(source, _periode(df), synthetique), unite)
 
 
+def series_comptes(
+    df: pl.DataFrame, titre: str, unite: str | None, source: str | None, synthetique: bool, a_part: tuple[str, ...]
+) -> go.Figure:
+    """Counts of territories of very different sizes: two panels side by side, each with its own
+    linear axis from 0. Left, every series except `a_part` (the territory and its peers' median,
+    of the same size); right, the `a_part` series (France). On one shared axis the territory's
+    curve would be flat at the bottom (e.g. 57 against 1 586). Secret and absent cells are gaps."""
+    from plotly.subplots import make_subplots
+
+    derniere = df.filter(pl.col("statut") != "absent")["periode"].max()
+    if derniere is not None:
+        df = df.filter(pl.col("periode") <= derniere)
+    libelles = df["territoire_libelle"].unique(maintain_order=True).to_list()
+    gauche = [lib for lib in libelles if lib not in a_part]
+    droite = [lib for lib in libelles if lib in a_part]
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=False, horizontal_spacing=0.12,
+        subplot_titles=(" et ".join(gauche) if len(gauche) < 3 else "Territoire et pairs", " et ".join(droite) or "—"),
+    )
+    for colonne, groupe in ((1, gauche), (2, droite)):
+        for libelle in groupe:
+            sous = df.filter(pl.col("territoire_libelle") == libelle).sort("periode")
+            valeurs = [v if s == "ok" else None for v, s in zip(sous["valeur"].to_list(), sous["statut"].to_list())]
+            fig.add_trace(
+                go.Scatter(
+                    x=sous["periode"].to_list(), y=valeurs, mode="lines+markers", name=libelle,
+                    connectgaps=False, customdata=sous["statut"].to_list(),
+                    hovertemplate="%{y:,.0f} (%{customdata})<extra>" + libelle + "</extra>",
+                ),
+                row=1, col=colonne,
+            )
+    fig = _mise_en_page(fig, titre, note(source, _periode(df), synthetique), unite)
+    fig.update_layout(
+        xaxis2={"type": "category", "title": "Année"},
+        yaxis2={"rangemode": "tozero", "tickformat": ",~f"},
+        margin={"t": 120},
+    )
+    return fig
+
+
 def classement_barres(
     df: pl.DataFrame, titre: str, unite: str | None, source: str | None, annee: str, synthetique: bool
 ) -> go.Figure:

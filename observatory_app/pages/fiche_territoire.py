@@ -80,11 +80,23 @@ if pairs.height:
 if serie.is_empty():
     st.info("Indicateur non publié pour ce territoire.")
 else:
-    st.plotly_chart(
-        charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
-        width="stretch",
-    )
+    types = dict(zip(codes, catalogue["type"].to_list()))
     notes = []
+    if types.get(indicateur) == "count":
+        # a territory's counts and France's are not on one axis: the territory would be flat at 0
+        st.plotly_chart(
+            charts.series_comptes(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique, ("France",)),
+            width="stretch",
+        )
+        notes.append(
+            "Nombres : le territoire (et la médiane des territoires de même taille) et la France sont dessinés "
+            "sur deux panneaux, chacun avec sa propre échelle ; comparez les tendances, pas les hauteurs."
+        )
+    else:
+        st.plotly_chart(
+            charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
+            width="stretch",
+        )
     if serie.filter(pl.col("statut") == "secret").height:
         notes.append("Les années couvertes par le secret statistique sont laissées vides sur le graphique.")
     if pairs.height:

@@ -169,6 +169,20 @@ def test_ndls_graphique_evolution_a_perimetre_constant(publication, cle, evoluti
     assert somme == (not cle.startswith("territoire_lda"))
 
 
+def test_fiche_territoire_comptes_sur_deux_panneaux(publication):
+    """A count (the default indicator ATTR_SD) of the Ville de Test (50, 60) and of France (1 100,
+    1 234): the territory's curve has its own axis, not France's."""
+    at = ouvrir("pages/fiche_territoire.py")
+    assert at.selectbox(key="territoire").value == "territoire_lda|LDA-2018-01"
+    assert at.selectbox(key="indicateur").value == "ATTR_SD"
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    traces = {t["name"]: t for t in graphique["data"]}
+    assert traces["Ville de Test"]["y"] == [50, 60]
+    assert traces["France"]["y"] == [1100, 1234]
+    assert traces["Ville de Test"].get("yaxis", "y") != traces["France"].get("yaxis", "y")
+    assert "propre échelle" in texte(at)
+
+
 def test_depot_page_sans_fichier(publication):
     at = ouvrir("pages/depot.py")
     assert at.title[0].value == "Déposer un export"
