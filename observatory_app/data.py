@@ -153,7 +153,9 @@ def serie(
         chemin,
         """
         select i.territoire_type, i.territoire_code, i.territoire_libelle, i.periode,
-               i.valeur, i.statut, i.source
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then 'non_localisable' else i.statut end as statut,
+               i.source
         from publication.indicateurs as i
         where i.indicateur = $indicateur and length(i.periode) = 4
           and list_contains($cles, i.territoire_type || '|' || i.territoire_code)
@@ -188,7 +190,11 @@ def classement(chemin: str, indicateur: str, annee: str, version: float | None =
         chemin,
         """
         select t.territoire_code, t.territoire_libelle, t.ami, t.nature, t.population,
-               cur.valeur, cur.statut, prev.valeur as valeur_precedente, prev.statut as statut_precedent
+               case when cur.part_non_localisable >= 100 then null else cur.valeur end as valeur,
+               case when cur.part_non_localisable >= 100 then 'non_localisable' else cur.statut end as statut,
+               case when prev.part_non_localisable >= 100 then null else prev.valeur end as valeur_precedente,
+               case when prev.part_non_localisable >= 100 then 'non_localisable' else prev.statut end
+                   as statut_precedent
         from publication.territoires as t
         left join publication.indicateurs as cur
           on cur.territoire_type = t.territoire_type and cur.territoire_code = t.territoire_code
@@ -454,6 +460,7 @@ def serie_pairs(
         from publication.indicateurs
         where indicateur = $indicateur and territoire_type = $type and list_contains($codes, territoire_code)
           and length(periode) = 4 and statut = 'ok'
+          and coalesce(part_non_localisable, 0) < 100
         group by periode
         order by periode
         """,
@@ -478,6 +485,7 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
             select territoire_type, territoire_code, periode, valeur
             from publication.indicateurs
             where indicateur = $indicateur and length(periode) = 4 and statut = 'ok'
+          and coalesce(part_non_localisable, 0) < 100
         ),
         series as (
             select lda.territoire_code,

@@ -7,6 +7,7 @@ import math
 NBSP = "\u202f"  # espace fine insécable, séparateur des milliers
 SECRET = "s"
 ABSENT = "—"
+NON_LOCALISABLE = "n.l."  # known only at a wider level (part_non_localisable = 100), never 0
 
 
 def nombre(valeur: float | None, decimales: int = 0) -> str:
@@ -33,6 +34,8 @@ def valeur(valeur: float | None, statut: str | None, unite: str | None = None) -
     """One published cell: « s » when secret (never 0), « — » when absent, else French number."""
     if statut == "secret":
         return SECRET
+    if statut == "non_localisable":
+        return NON_LOCALISABLE
     if statut == "absent" or valeur is None:
         return ABSENT
     if unite == "%":
@@ -82,6 +85,14 @@ def horodatage_iso(texte: str | None) -> str:
         return horodatage(datetime.fromisoformat(texte))
     except ValueError:
         return texte
+
+
+def cellule(valeur_: float | None, statut: str | None, unite: str | None, part_non_localisable: float | None) -> str:
+    """`valeur` of a cell whose value may be known only at a wider level: « n.l. » when none of it
+    can be located in the territory (`part_non_localisable` = 100), never 0."""
+    if statut == "ok" and part_non_localisable is not None and part_non_localisable >= 100:
+        return NON_LOCALISABLE
+    return valeur(valeur_, statut, unite)
 
 
 def evolution_pc(valeur: float | None) -> str | None:

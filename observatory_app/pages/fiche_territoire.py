@@ -48,14 +48,21 @@ else:
             {
                 "Indicateur": ref["libelle"] or code,
                 "Code": code,
-                str(annee): fr.valeur(c["valeur"], c["statut"], c["unite"]) if c else fr.ABSENT,
-                str(annee - 1): fr.valeur(p["valeur"], p["statut"], p["unite"]) if p else fr.ABSENT,
+                str(annee): fr.cellule(c["valeur"], c["statut"], c["unite"], c["part_non_localisable"]) if c else fr.ABSENT,
+                str(annee - 1): fr.cellule(p["valeur"], p["statut"], p["unite"], p["part_non_localisable"]) if p else fr.ABSENT,
                 "Unité": ref["unite"] or "",
+                "Non localisable": fr.pourcentage(ref["part_non_localisable"], 0)
+                if ref["part_non_localisable"] else "",
                 "Source": charts.libelle_source(ref["source"]),
             }
         )
     st.dataframe(pl.DataFrame(lignes), hide_index=True, width="stretch")
-    st.caption(commun.texte_secret(chemin, version))
+    st.caption(
+        commun.texte_secret(chemin, version) + " « n.l. » : non localisable, la valeur n'est connue qu'à un "
+        "niveau plus large (par exemple l'offre, connue par département, pour un EPCI) ; jamais 0. "
+        "« Non localisable » : la part de la valeur publiée au niveau plus large qui ne peut pas être "
+        "rattachée à un territoire plus fin."
+    )
 
 st.subheader("Évolution comparée à la France et aux territoires de même taille")
 catalogue = data.catalogue(chemin, version)

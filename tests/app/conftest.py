@@ -39,8 +39,11 @@ VALEURS = {
     "NDLS_EVOL_PC": {"FR": (1.2, 2.8), "LDA": (0.5, 4.1), "LDA-2018-01": (4.2, -1.5)},
     "NDLS_TAUX": {"LDA-2018-01": (30.0, 31.0)},
     "ATTR_SD_PERS": {"FR": (2420, 2714.8)},
-    "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},
+    "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (0, 0)},
 }
+# The offer is known only by département: for the LDA territory (a city) the pipeline publishes 0
+# with part_non_localisable = 100 — not known there, never « 0 places ».
+NON_LOCALISABLE = ("PLACES_PF", "LDA-2018-01")
 SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
 SECRET_NDLS = ("NDLS_PERS_RUE", "LDA-2018-01", "2024")  # 7 people in the street: secret too
 
@@ -105,8 +108,9 @@ def construire(chemin) -> None:
                     if (code, territoire, periode) in (SECRET, SECRET_NDLS):
                         statut, valeur = "secret", None
                     conn.execute(
-                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
-                        [code, ttype, territoire, libelle, periode, valeur, statut, sources[code]],
+                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, ?)",
+                        [code, ttype, territoire, libelle, periode, valeur, statut, sources[code],
+                         100.0 if (code, territoire) == NON_LOCALISABLE else 0.0],
                     )
         conn.executemany(
             "insert into publication.indicateurs values (?, ?, ?, ?, '2017', ?, null, null, 'ok', 'sne', 0)",

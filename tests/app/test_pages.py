@@ -183,6 +183,22 @@ def test_fiche_territoire_comptes_sur_deux_panneaux(publication):
     assert "propre échelle" in texte(at)
 
 
+def test_fiche_territoire_offre_non_localisable_jamais_zero(publication):
+    """PLACES_PF of the Ville de Test is published as 0 with part_non_localisable = 100: the page
+    shows « n.l. » and the share, and the chart draws no 0."""
+    at = ouvrir("pages/fiche_territoire.py")
+    tableau = at.dataframe[0].value
+    ligne = tableau[tableau["Code"] == "PLACES_PF"].iloc[0]
+    assert ligne["2024"] == "n.l." and ligne["2023"] == "n.l."
+    assert ligne["Non localisable"].replace("\u00a0", " ") == "100 %"
+    assert tableau[tableau["Code"] == "ATTR_SD"].iloc[0]["Non localisable"] == ""
+    assert "non localisable" in texte(at)
+    at.selectbox(key="indicateur").set_value("PLACES_PF").run()
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ville = next(t for t in graphique["data"] if t["name"] == "Ville de Test")
+    assert all(v is None for v in ville["y"])  # a gap, never a line at 0
+
+
 def test_depot_page_sans_fichier(publication):
     at = ouvrir("pages/depot.py")
     assert at.title[0].value == "Déposer un export"
