@@ -107,7 +107,30 @@ def test_classement_territoires(publication):
     at = ouvrir("pages/classement.py")
     tableau = at.dataframe[0].value
     assert list(tableau["Territoire"]) == ["Ville de Test"]
-    assert tableau["Valeur"].iloc[0] == pytest.approx(10.0)
+    ligne = tableau.iloc[0]
+    assert ligne["Valeur"] == "10,0 %" .replace(" ", "\u00a0")
+    assert ligne["Rang"] == 1
+    assert ligne["Nature"] == "Commune"
+    assert ligne["Évolution depuis 2023 (points de %)"] == "+1,0"
+
+
+def test_classement_secret_absent_jamais_none(publication):
+    """ATTR_SD 2024 of the Ville de Test is 60; NDLS_PERS_RUE 2024 is secret; DEM_URG's 2023 value
+    exists but PLACES_PF is non localisable: « s », « — », « n.l. », never None."""
+    at = ouvrir("pages/classement.py")
+    at.selectbox(key="indicateur").set_value("NDLS_PERS_RUE").run()
+    ligne = at.dataframe[0].value.iloc[0]
+    assert ligne["Valeur"] == "s"
+    assert ligne["Évolution depuis 2023 (personnes)".replace("personnes", "nombre")] == "—"
+    assert ligne["Écart à la trajectoire"] == "—"
+    assert ligne["Série"] is None  # one published year only: no flat line read as 0
+    at.selectbox(key="indicateur").set_value("PLACES_PF").run()
+    assert at.dataframe[0].value.iloc[0]["Valeur"] == "n.l."
+    at.selectbox(key="indicateur").set_value("NDLS_TAUX").run()
+    at.selectbox(key="annee").set_value("2022").run()
+    ligne = at.dataframe[0].value.iloc[0]
+    assert ligne["Valeur"] == "—"
+    assert "None" not in " ".join(str(v) for v in ligne.to_list() if not isinstance(v, list))
 
 
 def test_vue_nationale_ndls_evolution_a_perimetre_constant(publication):
@@ -248,7 +271,7 @@ def test_classement_sparklines_et_trajectoire(publication):
     tableau = at.dataframe[0].value
     ligne = tableau.iloc[0]
     assert list(ligne["Série"]) == [6.0, 9.0, 10.0]  # 2017, 2023, 2024
-    assert ligne["Écart à la trajectoire"] == pytest.approx(3.5)
+    assert ligne["Écart à la trajectoire"] == "+3,50"  # unit in the header
     assert ligne["Écart marqué"] == "⚠"
 
 
