@@ -51,6 +51,8 @@ QUALITE = [
     ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7, "2025-01-02 03:00:00"),
     ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3, "2025-01-02 03:00:00"),
     ("sne", "sne_2024.csv", 500, 500, 0, None, 0, "2025-03-04 05:06:07"),
+    # a Baromètre file of which 300 synthesis rows are read but not kept (neither accepted nor faulty)
+    ("barometre", "ind-302.csv", 1080, 780, 0, None, 0, "2025-03-04 05:06:07"),
 ]
 
 
@@ -184,6 +186,7 @@ def construire(chemin) -> None:
                 ("donnees", "synthétiques"),
                 ("avertissement", "Données synthétiques de démonstration (test)."),
                 ("seuil_secret_statistique", "11"),
+                ("generateur_scale", "0.05"),
                 ("date_construction", "2025-01-02T03:04:05+00:00"),
             ],
         )

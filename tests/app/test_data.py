@@ -35,7 +35,8 @@ def test_une_nouvelle_version_du_fichier_est_relue(publication):
     os.replace(nouveau, publication)
     assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"  # same version: cached
     assert data.a_propos(chemin, 2.0)["donnees"] == "réelles"
-    assert data.qualite_par_source(chemin).height == 2  # queries after the swap read the new file
+    # queries after the swap read the new file (one row per source of the fixture: siao, sne, barometre)
+    assert data.qualite_par_source(chemin).height == 3
 
 
 def test_qualite_compte_chaque_fichier_une_fois(publication):

@@ -98,9 +98,24 @@ def test_qualite_montre_la_quarantaine(publication):
     siao = par_source[par_source["Source"] == "siao"].iloc[0]
     assert siao["Lignes en quarantaine"] == "10"
     assert siao["Lignes lues"].replace("\u202f", " ") == "1 000"
+    assert siao["Lignes écartées"] == "0"
+    barometre = par_source[par_source["Source"] == "barometre"].iloc[0]
+    # read 1 080 = accepted 780 + quarantined 0 + set aside 300: no row unaccounted for
+    assert barometre["Lignes écartées"] == "300"
+    assert "acceptées + en quarantaine + écartées" in texte(at)
     regles = at.dataframe[2].value
-    assert set(regles["Règle"]) == {"malformed_row", "invalid_date"}
+    assert set(regles["Règle"]) == {"Ligne mal formée (nombre de champs, ligne « Total » au milieu)", "Date invalide"}
     assert any("contrôles sont réussis" in s.value for s in at.success)
+    controles = at.dataframe[3].value
+    assert "Exécuté le (heure de Paris)" in controles.columns
+
+
+@pytest.mark.parametrize("page", [None, "pages/fiche_territoire.py", "pages/qualite.py", "pages/ndls.py"])
+def test_echelle_de_la_demo_annoncee(publication, page):
+    """The publication file says generateur_scale = 0.05: every page's banner says « 5 % »."""
+    at = ouvrir(page)
+    bandeau = " ".join(w.value for w in at.warning)
+    assert "Échelle de la démonstration : 5 % des volumes nationaux" in bandeau
 
 
 def test_classement_territoires(publication):
