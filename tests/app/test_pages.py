@@ -237,8 +237,25 @@ def test_fiche_territoire_offre_non_localisable_jamais_zero(publication):
     assert all(v is None for v in ville["y"])  # a gap, never a line at 0
 
 
-def test_depot_page_sans_fichier(publication):
+def test_depot_desactive_sans_jeton(publication, monkeypatch):
+    monkeypatch.delenv("OBSERVATOIRE_DEPOT_JETON", raising=False)
     at = ouvrir("pages/depot.py")
+    assert any("dépôt est désactivé" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not at.text_input
+
+
+def test_depot_jeton_incorrect_refuse(publication, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
+    at = ouvrir("pages/depot.py")
+    at.text_input(key="jeton").input("mauvais").run()
+    assert any("Jeton de dépôt incorrect" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+
+
+def test_depot_page_sans_fichier(publication, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
+    at = ouvrir("pages/depot.py")
+    at.text_input(key="jeton").input("bon-jeton").run()
     assert at.title[0].value == "Déposer un export"
     assert "200 Mo" in texte(at)
     assert len(at.get("file_uploader")) == 1
