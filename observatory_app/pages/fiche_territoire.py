@@ -141,11 +141,19 @@ st.subheader("Télécharger les données du territoire")
 tout = data.donnees_territoire(chemin, territoire_type, territoire_code, version)
 nom = f"observatoire_{territoire_type}_{territoire_code}"
 g, d = st.columns(2)
-# the files are made when the button is clicked, not at each run of the page
-g.download_button("CSV (Excel, séparateur « ; »)", lambda: export.csv_excel(tout), f"{nom}.csv", "text/csv", key="csv")
+# the bytes are given to the buttons (cached per file version and territory), not a deferred
+# callable whose media file can vanish between the run and the click (MediaFileStorageError)
+@st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=32)
+def fichiers_territoire(chemin_: str, type_: str, code_: str, version_: float) -> tuple[bytes, bytes]:
+    lignes = data.donnees_territoire(chemin_, type_, code_, version_)
+    return export.csv_excel(lignes), export.xlsx(lignes)
+
+
+octets_csv, octets_xlsx = fichiers_territoire(chemin, territoire_type, territoire_code, version)
+g.download_button("CSV (Excel, séparateur « ; »)", octets_csv, f"{nom}.csv", "text/csv", key="csv")
 d.download_button(
     "XLSX",
-    lambda: export.xlsx(tout),
+    octets_xlsx,
     f"{nom}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
