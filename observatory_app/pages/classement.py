@@ -57,7 +57,9 @@ rangs = dict(zip(publiees["territoire_code"].to_list(), range(1, publiees.height
 tableau = pl.DataFrame(
     {
         "Écart marqué": ["⚠" if c in signales else "" for c in df["territoire_code"]],
-        "Rang": [rangs.get(c) for c in df["territoire_code"]],
+        # text (a null number would read « None »): padded with spaces so that sorting it as text
+        # sorts the ranks, « — » (no published value) last
+        "Rang": [f"{rangs[c]:>4}" if c in rangs else fr.ABSENT for c in df["territoire_code"]],
         "Territoire": df["territoire_libelle"].to_list(),
         "Appel": [str(int(a)) if a is not None else fr.ABSENT for a in df["ami"]],
         "Nature": [NATURES.get(n, n.capitalize()) if n else fr.ABSENT for n in df["nature"]],
@@ -70,14 +72,14 @@ tableau = pl.DataFrame(
             fr.ABSENT if e is None else ("+" if e >= 0 else "-") + fr.nombre(abs(e), decimales + 1) for e in df["ecart"]
         ],
     },
-    schema_overrides={"Rang": pl.Int64, "Série": pl.List(pl.Float64)},
+    schema_overrides={"Série": pl.List(pl.Float64)},
 )
 st.dataframe(
     tableau,
     hide_index=True,
     width="stretch",
     column_config={
-        "Rang": st.column_config.NumberColumn("Rang", help="Rang de la valeur publiée (1 = la plus élevée) ; triez sur cette colonne."),
+        "Rang": st.column_config.TextColumn("Rang", help="Rang de la valeur publiée (1 = la plus élevée) ; triez sur cette colonne."),
         "Valeur": st.column_config.TextColumn(f"Valeur ({unite})"),
         "Série": st.column_config.LineChartColumn("Série annuelle (valeurs publiées)", width="medium"),
         "Écart à la trajectoire": st.column_config.TextColumn(

@@ -124,7 +124,7 @@ def test_classement_territoires(publication):
     assert list(tableau["Territoire"]) == ["Ville de Test"]
     ligne = tableau.iloc[0]
     assert ligne["Valeur"] == "10,0 %" .replace(" ", "\u00a0")
-    assert ligne["Rang"] == 1
+    assert ligne["Rang"].strip() == "1"
     assert ligne["Nature"] == "Commune"
     assert ligne["Évolution depuis 2023 (points de %)"] == "+1,0"
 
@@ -136,6 +136,7 @@ def test_classement_secret_absent_jamais_none(publication):
     at.selectbox(key="indicateur").set_value("NDLS_PERS_RUE").run()
     ligne = at.dataframe[0].value.iloc[0]
     assert ligne["Valeur"] == "s"
+    assert ligne["Rang"] == "—"  # no published value: no rank, never None
     assert ligne["Évolution depuis 2023 (personnes)".replace("personnes", "nombre")] == "—"
     assert ligne["Écart à la trajectoire"] == "—"
     assert ligne["Série"] is None  # one published year only: no flat line read as 0
