@@ -38,7 +38,7 @@ st.subheader("Lignes par source")
 sources = data.qualite_par_source(chemin, version)
 st.dataframe(
     sources.select(
-        pl.col("source").alias("Source"),
+        pl.col("source").replace_strict(charts.SOURCES, default=pl.col("source")).alias("Source"),
         pl.col("fichiers").map_elements(fr.nombre, return_dtype=pl.String).alias("Fichiers"),
         pl.col("rows_read").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes lues"),
         pl.col("rows_accepted").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes acceptées"),
