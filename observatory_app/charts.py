@@ -89,6 +89,46 @@ def series_temporelles(
     return _mise_en_page(fig, titre, note(source, _periode(df), synthetique), unite)
 
 
+def series_comptes(
+    df: pl.DataFrame, titre: str, unite: str | None, source: str | None, synthetique: bool, a_part: tuple[str, ...]
+) -> go.Figure:
+    """Counts of territories of very different sizes: two panels side by side, each with its own
+    linear axis from 0. Left, every series except `a_part` (the territory and its peers' median,
+    of the same size); right, the `a_part` series (France). On one shared axis the territory's
+    curve would be flat at the bottom (e.g. 57 against 1 586). Secret and absent cells are gaps."""
+    from plotly.subplots import make_subplots
+
+    derniere = df.filter(pl.col("statut") != "absent")["periode"].max()
+    if derniere is not None:
+        df = df.filter(pl.col("periode") <= derniere)
+    libelles = df["territoire_libelle"].unique(maintain_order=True).to_list()
+    gauche = [lib for lib in libelles if lib not in a_part]
+    droite = [lib for lib in libelles if lib in a_part]
+    fig = make_subplots(
+        rows=1, cols=2, shared_yaxes=False, horizontal_spacing=0.12,
+        subplot_titles=(" et ".join(gauche) if len(gauche) < 3 else "Territoire et pairs", " et ".join(droite) or "—"),
+    )
+    for colonne, groupe in ((1, gauche), (2, droite)):
+        for libelle in groupe:
+            sous = df.filter(pl.col("territoire_libelle") == libelle).sort("periode")
+            valeurs = [v if s == "ok" else None for v, s in zip(sous["valeur"].to_list(), sous["statut"].to_list())]
+            fig.add_trace(
+                go.Scatter(
+                    x=sous["periode"].to_list(), y=valeurs, mode="lines+markers", name=libelle,
+                    connectgaps=False, customdata=sous["statut"].to_list(),
+                    hovertemplate="%{y:,.0f} (%{customdata})<extra>" + libelle + "</extra>",
+                ),
+                row=1, col=colonne,
+            )
+    fig = _mise_en_page(fig, titre, note(source, _periode(df), synthetique), unite)
+    fig.update_layout(
+        xaxis2={"type": "category", "title": "Année"},
+        yaxis2={"rangemode": "tozero", "tickformat": ",~f"},
+        margin={"t": 120},
+    )
+    return fig
+
+
 def classement_barres(
     df: pl.DataFrame, titre: str, unite: str | None, source: str | None, annee: str, synthetique: bool
 ) -> go.Figure:
@@ -106,29 +146,34 @@ def classement_barres(
     return fig
 
 
-def ndls_editions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Figure:
-    """Bars per edition of one territory: people counted (NDLS_PERS) and, of whom, in the street
-    (NDLS_PERS_RUE). `df` is long (indicateur, periode, valeur, statut); secret/absent are gaps."""
+def ndls_evolutions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.Figure:
+    """Bars per edition of one territory: the constant-perimeter change (NDLS_EVOL_PC, in %).
+
+    Raw totals (NDLS_PERS) of two editions cover different perimeters and are never drawn side by
+    side (indicators.md §D). `df` is long (indicateur, periode, valeur, statut); editions without a
+    published change (first edition, secret, absent) are gaps, never 0."""
     fig = go.Figure()
-    noms = {"NDLS_PERS": "Personnes sans abri décomptées", "NDLS_PERS_RUE": "… dont dans la rue"}
     editions = sorted(df.filter(pl.col("statut") != "absent")["periode"].unique().to_list())
-    for code, nom in noms.items():
-        sous = df.filter(pl.col("indicateur") == code)
-        cellules = {p: (v, s) for p, v, s in sous.select("periode", "valeur", "statut").iter_rows()}
-        valeurs = [cellules.get(p, (None, "absent")) for p in editions]
-        fig.add_trace(
-            go.Bar(
-                x=editions,
-                y=[v if s == "ok" else None for v, s in valeurs],
-                name=nom,
-                customdata=[s for _, s in valeurs],
-                hovertemplate="%{y:,.0f} (%{customdata})<extra>" + nom + "</extra>",
-            )
+    sous = df.filter(pl.col("indicateur") == "NDLS_EVOL_PC")
+    cellules = {p: (v, s) for p, v, s in sous.select("periode", "valeur", "statut").iter_rows()}
+    valeurs = [cellules.get(p, (None, "absent")) for p in editions]
+    nom = "Évolution à périmètre constant"
+    fig.add_trace(
+        go.Bar(
+            x=editions,
+            y=[v if s == "ok" else None for v, s in valeurs],
+            name=nom,
+            customdata=[s for _, s in valeurs],
+            hovertemplate="%{y:+,.1f} % (%{customdata})<extra>" + nom + "</extra>",
         )
-    comptes = df.filter(pl.col("indicateur").is_in(list(noms)))
-    titre = f"Personnes sans abri décomptées par édition — {territoire}"
-    fig = _mise_en_page(fig, titre, note("ndls", _periode(comptes) if comptes.height else "—", synthetique), "personnes")
-    fig.update_layout(barmode="group", xaxis={"type": "category", "title": "Édition"}, hovermode="x unified")
+    )
+    titre = f"Évolution à périmètre constant par rapport à l'édition précédente — {territoire}"
+    fig = _mise_en_page(fig, titre, note("ndls", _periode(sous) if sous.height else "—", synthetique), "%")
+    fig.update_layout(
+        xaxis={"type": "category", "title": "Édition"},
+        yaxis={"rangemode": "normal", "zeroline": True, "ticksuffix": " %"},
+        showlegend=False,
+    )
     return fig
 
 

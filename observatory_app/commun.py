@@ -8,6 +8,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import data
+from observatory_app import format as fr
 
 
 def publication() -> tuple[str, float]:
@@ -27,8 +28,30 @@ def bandeau(chemin: str, version: float) -> bool:
     infos = data.a_propos(chemin, version)
     synthetique = data.donnees_synthetiques(infos)
     if synthetique:
-        st.warning(infos.get("avertissement") or "Données synthétiques de démonstration.", icon=":material/warning:")
+        texte = infos.get("avertissement") or "Données synthétiques de démonstration."
+        echelle = echelle_demo(infos)
+        if echelle:
+            texte += f" {echelle}"
+        st.warning(texte, icon=":material/warning:")
     return synthetique
+
+
+def echelle_demo(infos: dict[str, str]) -> str | None:
+    """The demo's scale as the publication file states it (a_propos.generateur_scale), in French:
+    « Échelle de la démonstration : 5 % des volumes nationaux … »; None when not stated."""
+    brut = infos.get("generateur_scale")
+    try:
+        echelle = float(brut) if brut else None
+    except ValueError:
+        return None
+    if echelle is None:
+        return None
+    pc = fr.nombre(100 * echelle, 0 if (100 * echelle).is_integer() else 1)
+    return (
+        f"Échelle de la démonstration : {pc} % des volumes nationaux (SIAO, SNE) ; les séries publiées "
+        "(Baromètre) et l'offre gardent leur ordre de grandeur réel, et beaucoup de petites cases sont "
+        "secrètes à cause de cette échelle."
+    )
 
 
 TEXTE_SECRET = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -34,15 +35,19 @@ def version(chemin: str) -> float:
 
 
 _connexions: dict[str, tuple[float, duckdb.DuckDBPyConnection]] = {}
+_lecteurs: dict[int, int] = {}  # id(connection) → queries running on it now
+_remplacees: dict[int, duckdb.DuckDBPyConnection] = {}  # replaced, closed when no query uses them
 _verrou = threading.Lock()
 
 
-def _base(chemin: str) -> duckdb.DuckDBPyConnection:
+@contextmanager
+def _connexion(chemin: str):
     """One connection per publication file and version (its modification time), kept for the
     process: opening the file costs tens of milliseconds per query otherwise. The file is attached
     read-only to an in-memory database of its own (not `duckdb.connect(path)`, whose process-wide
     cache would hand back the instance of the replaced file): a swapped-in file has a new mtime,
-    hence a fresh attach of the new file; the old connection is closed."""
+    hence a fresh attach of the new file. The replaced connection is closed only once the queries
+    other sessions are running on it have ended (never under a reader: ResourceInUseException)."""
     mtime = Path(chemin).stat().st_mtime
     with _verrou:
         connue = _connexions.get(chemin)
@@ -51,13 +56,28 @@ def _base(chemin: str) -> duckdb.DuckDBPyConnection:
             conn.execute(f"attach '{chemin.replace(chr(39), chr(39) * 2)}' as pub (read_only)").fetchall()
             _connexions[chemin] = (mtime, conn)
             if connue is not None:
-                connue[1].close()
-        return _connexions[chemin][1]
+                _remplacees[id(connue[1])] = connue[1]
+                _fermer_si_libre(connue[1])
+        conn = _connexions[chemin][1]
+        _lecteurs[id(conn)] = _lecteurs.get(id(conn), 0) + 1
+    try:
+        yield conn
+    finally:
+        with _verrou:
+            _lecteurs[id(conn)] -= 1
+            _fermer_si_libre(conn)
+
+
+def _fermer_si_libre(conn: duckdb.DuckDBPyConnection) -> None:
+    """Closes a replaced connection no query uses any more (caller holds `_verrou`)."""
+    if id(conn) in _remplacees and _lecteurs.get(id(conn), 0) == 0:
+        _remplacees.pop(id(conn)).close()
+        _lecteurs.pop(id(conn), None)
 
 
 def _requete(chemin: str, sql: str, params: dict | None = None) -> pl.DataFrame:
     """Run one parameterised query on a cursor of its own (sessions run in several threads)."""
-    with _base(chemin).cursor() as curseur:
+    with _connexion(chemin) as base, base.cursor() as curseur:
         curseur.execute("use pub")  # a cursor starts in the in-memory catalog
         return curseur.sql(sql, params=params or {}).pl()
 
@@ -153,7 +173,9 @@ def serie(
         chemin,
         """
         select i.territoire_type, i.territoire_code, i.territoire_libelle, i.periode,
-               i.valeur, i.statut, i.source
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then 'non_localisable' else i.statut end as statut,
+               i.source
         from publication.indicateurs as i
         where i.indicateur = $indicateur and length(i.periode) = 4
           and list_contains($cles, i.territoire_type || '|' || i.territoire_code)
@@ -188,7 +210,11 @@ def classement(chemin: str, indicateur: str, annee: str, version: float | None =
         chemin,
         """
         select t.territoire_code, t.territoire_libelle, t.ami, t.nature, t.population,
-               cur.valeur, cur.statut, prev.valeur as valeur_precedente, prev.statut as statut_precedent
+               case when cur.part_non_localisable >= 100 then null else cur.valeur end as valeur,
+               case when cur.part_non_localisable >= 100 then 'non_localisable' else cur.statut end as statut,
+               case when prev.part_non_localisable >= 100 then null else prev.valeur end as valeur_precedente,
+               case when prev.part_non_localisable >= 100 then 'non_localisable' else prev.statut end
+                   as statut_precedent
         from publication.territoires as t
         left join publication.indicateurs as cur
           on cur.territoire_type = t.territoire_type and cur.territoire_code = t.territoire_code
@@ -454,6 +480,7 @@ def serie_pairs(
         from publication.indicateurs
         where indicateur = $indicateur and territoire_type = $type and list_contains($codes, territoire_code)
           and length(periode) = 4 and statut = 'ok'
+          and coalesce(part_non_localisable, 0) < 100
         group by periode
         order by periode
         """,
@@ -478,6 +505,7 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
             select territoire_type, territoire_code, periode, valeur
             from publication.indicateurs
             where indicateur = $indicateur and length(periode) = 4 and statut = 'ok'
+          and coalesce(part_non_localisable, 0) < 100
         ),
         series as (
             select lda.territoire_code,

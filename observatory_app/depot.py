@@ -9,8 +9,9 @@ must lie inside the landing folder.
 
 from __future__ import annotations
 
+import hmac
+import os
 import re
-import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,8 +117,36 @@ def deposer(nom: str, contenu: bytes, landing: Path | str) -> Path:
     with tempfile.NamedTemporaryFile(dir=chemin.parent, prefix=".depot_", delete=False) as tmp:
         tmp.write(contenu)
         provisoire = Path(tmp.name)
-    shutil.move(str(provisoire), str(chemin))  # same folder: atomic rename
+    try:
+        os.chmod(provisoire, MODE_FICHIER)  # as the other files of the landing folder, not 0600
+        # a hard link is created only if the name is free (atomic, never replaces): of two concurrent
+        # uploads of one name, the second is told the file already exists
+        os.link(provisoire, chemin)
+    except FileExistsError:
+        raise DepotRefuse(
+            f"Un fichier « {nom} » vient d'être déposé sous ce nom : il n'est pas remplacé "
+            "(renommez l'export ou demandez à l'équipe de données de retirer l'ancien)."
+        ) from None
+    finally:
+        provisoire.unlink(missing_ok=True)
     return chemin
+
+
+MODE_FICHIER = 0o644
+VARIABLE_JETON = "OBSERVATOIRE_DEPOT_JETON"
+
+
+def jeton_configure() -> bool:
+    """Whether deposits are enabled: a coordinators' token is set in OBSERVATOIRE_DEPOT_JETON."""
+    return bool(os.environ.get(VARIABLE_JETON, "").strip())
+
+
+def jeton_valide(saisi: str | None) -> bool:
+    """Constant-time comparison of the typed token with OBSERVATOIRE_DEPOT_JETON (False when unset)."""
+    attendu = os.environ.get(VARIABLE_JETON, "").strip()
+    if not attendu or not saisi:
+        return False
+    return hmac.compare_digest(saisi.strip().encode("utf-8"), attendu.encode("utf-8"))
 
 
 def landing() -> Path:

@@ -7,6 +7,7 @@ import math
 NBSP = "\u202f"  # espace fine insécable, séparateur des milliers
 SECRET = "s"
 ABSENT = "—"
+NON_LOCALISABLE = "n.l."  # known only at a wider level (part_non_localisable = 100), never 0
 
 
 def nombre(valeur: float | None, decimales: int = 0) -> str:
@@ -33,6 +34,8 @@ def valeur(valeur: float | None, statut: str | None, unite: str | None = None) -
     """One published cell: « s » when secret (never 0), « — » when absent, else French number."""
     if statut == "secret":
         return SECRET
+    if statut == "non_localisable":
+        return NON_LOCALISABLE
     if statut == "absent" or valeur is None:
         return ABSENT
     if unite == "%":
@@ -82,3 +85,42 @@ def horodatage_iso(texte: str | None) -> str:
         return horodatage(datetime.fromisoformat(texte))
     except ValueError:
         return texte
+
+
+def cellule(valeur_: float | None, statut: str | None, unite: str | None, part_non_localisable: float | None) -> str:
+    """`valeur` of a cell whose value may be known only at a wider level: « n.l. » when none of it
+    can be located in the territory (`part_non_localisable` = 100), never 0."""
+    if statut == "ok" and part_non_localisable is not None and part_non_localisable >= 100:
+        return NON_LOCALISABLE
+    return valeur(valeur_, statut, unite)
+
+
+def evolution_pc(valeur: float | None) -> str | None:
+    """A published change already in % (e.g. NDLS_EVOL_PC `2.8`) → « +2,8 % »; None if unknown."""
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return None
+    return ("+" if valeur >= 0 else "-") + pourcentage(abs(valeur))
+
+
+# French labels of the ingestion rules (assets/ingest/contracts.py names them in English)
+REGLES = {
+    "malformed_row": "Ligne mal formée (nombre de champs, ligne « Total » au milieu)",
+    "required_value_missing": "Valeur obligatoire manquante",
+    "invalid_value": "Valeur hors de la liste autorisée",
+    "invalid_integer": "Nombre entier invalide",
+    "invalid_date": "Date invalide",
+    "invalid_departement": "Code département invalide",
+    "unknown_commune": "Commune inconnue du COG",
+    "date_out_of_range": "Date hors de la période couverte",
+    "date_chain": "Dates dans le désordre (demande, admission, sortie)",
+    "pourvue_without_orientation": "Demande pourvue sans orientation",
+    "non_pourvue_without_motif": "Demande non pourvue sans motif",
+    "children_not_less_than_persons": "Enfants plus nombreux que les personnes du ménage",
+}
+
+
+def regle(code: str | None) -> str:
+    """French label of an ingestion rule code; an unknown code is shown as is, in parentheses."""
+    if code is None:
+        return ABSENT
+    return REGLES.get(code, f"Autre règle ({code})")

@@ -39,30 +39,51 @@ signales = set(
     .head(N_SIGNALES)["territoire_code"].to_list()
 )
 decimales = fr.decimales_pour(unite)
-tableau = df.select(
-    pl.when(pl.col("territoire_code").is_in(list(signales))).then(pl.lit("⚠")).otherwise(pl.lit("")).alias("Écart marqué"),
-    pl.col("territoire_libelle").alias("Territoire"),
-    pl.col("ami").cast(pl.Int64).cast(pl.String).alias("Appel"),
-    pl.col("nature").alias("Nature"),
-    pl.when(pl.col("statut") == "ok").then(pl.col("valeur").round(decimales)).alias("Valeur"),
-    pl.col("statut").replace_strict({"ok": "publiée", "secret": "s (secret)", "absent": "— (absente)"}, default="— (absente)").alias("Statut"),
-    pl.when((pl.col("statut") == "ok") & (pl.col("statut_precedent") == "ok"))
-    .then((pl.col("valeur") - pl.col("valeur_precedente")).round(decimales))
-    .alias(f"Évolution depuis {int(annee) - 1}"),
-    pl.col("serie").alias("Série"),
-    pl.col("ecart").round(decimales + 1).alias("Écart à la trajectoire"),
+# French labels of the territories' nature (data/config/territoires_lda.csv holds codes)
+NATURES = {"epci": "EPCI", "departement": "Département", "commune": "Commune", "candidature conjointe": "Candidature conjointe"}
+unite_evolution = "points de %" if unite == "%" else (unite or "")
+colonne_evolution = f"Évolution depuis {int(annee) - 1} ({unite_evolution})"
+
+
+def _ecart(valeur, precedente, statut, statut_precedent) -> str:
+    if statut != "ok" or statut_precedent != "ok" or valeur is None or precedente is None:
+        return fr.ABSENT
+    ecart = round(valeur - precedente, decimales)
+    return ("+" if ecart >= 0 else "-") + fr.nombre(abs(ecart), decimales)
+
+
+publiees = df.filter(pl.col("statut") == "ok").sort("valeur", descending=True)
+rangs = dict(zip(publiees["territoire_code"].to_list(), range(1, publiees.height + 1)))
+tableau = pl.DataFrame(
+    {
+        "Écart marqué": ["⚠" if c in signales else "" for c in df["territoire_code"]],
+        # text (a null number would read « None »): padded with spaces so that sorting it as text
+        # sorts the ranks, « — » (no published value) last
+        "Rang": [f"{rangs[c]:>4}" if c in rangs else fr.ABSENT for c in df["territoire_code"]],
+        "Territoire": df["territoire_libelle"].to_list(),
+        "Appel": [str(int(a)) if a is not None else fr.ABSENT for a in df["ami"]],
+        "Nature": [NATURES.get(n, n.capitalize()) if n else fr.ABSENT for n in df["nature"]],
+        # « s » secret, « n.l. » non localisable, « — » absent: never None
+        "Valeur": [fr.valeur(v, st_, unite) for v, st_ in zip(df["valeur"], df["statut"])],
+        colonne_evolution: [_ecart(*r) for r in df.select("valeur", "valeur_precedente", "statut", "statut_precedent").iter_rows()],
+        # a series with fewer than two published years is not drawn (a flat line would read as 0)
+        "Série": [list(x) if x is not None and len(x) >= 2 else None for x in df["serie"].to_list()],
+        "Écart à la trajectoire": [
+            fr.ABSENT if e is None else ("+" if e >= 0 else "-") + fr.nombre(abs(e), decimales + 1) for e in df["ecart"]
+        ],
+    },
+    schema_overrides={"Série": pl.List(pl.Float64)},
 )
 st.dataframe(
     tableau,
     hide_index=True,
     width="stretch",
     column_config={
-        "Valeur": st.column_config.NumberColumn(f"Valeur ({unite})", format="localized"),
-        f"Évolution depuis {int(annee) - 1}": st.column_config.NumberColumn(format="localized"),
-        "Appel": st.column_config.TextColumn("Appel"),
+        "Rang": st.column_config.TextColumn("Rang", help="Rang de la valeur publiée (1 = la plus élevée) ; triez sur cette colonne."),
+        "Valeur": st.column_config.TextColumn(f"Valeur ({unite})"),
         "Série": st.column_config.LineChartColumn("Série annuelle (valeurs publiées)", width="medium"),
-        "Écart à la trajectoire": st.column_config.NumberColumn(
-            f"Écart à la trajectoire ({unite})", format="localized",
+        "Écart à la trajectoire": st.column_config.TextColumn(
+            f"Écart à la trajectoire ({unite_evolution})",
             help="Évolution du territoire depuis son année de référence (l'année précédant son appel) moins celle "
                  "du reste de la France sur la même période.",
         ),
@@ -71,7 +92,8 @@ st.dataframe(
 )
 st.caption(
     commun.texte_secret(chemin, version)
-    + " Les cases secrètes ou absentes sont vides dans la colonne Valeur et triées en dernier. "
+    + " « s » : secret statistique ; « — » : aucune valeur publiée ; « n.l. » : non localisable. Triez par la "
+    "colonne Rang (les cases sans valeur publiée n'ont pas de rang). Série : tracée à partir de deux années publiées. "
     + f"⚠ : les {len(signales)} territoires les plus éloignés de leur trajectoire en {annee}, c'est-à-dire de la "
     "valeur qu'ils auraient eue en évoluant comme le reste de la France depuis leur année de référence "
     "(écart positif : au-dessus, négatif : en dessous). Sans valeur publiée l'année de référence ou cette année, "

@@ -17,7 +17,22 @@ st.caption(
     f"Taille maximale : {depot.TAILLE_MAX_MO} Mo."
 )
 
-fichier = st.file_uploader("Export CSV", type=["csv"], accept_multiple_files=False, key="export")
+if not depot.jeton_configure():
+    st.info(
+        "Le dépôt est désactivé : il est réservé aux coordinateurs et aucun jeton de dépôt n'est "
+        f"configuré sur ce serveur (variable d'environnement `{depot.VARIABLE_JETON}`). Adressez vos "
+        "exports à l'équipe de données de l'observatoire."
+    )
+    st.stop()
+jeton = st.text_input("Jeton de dépôt (coordinateurs)", type="password", key="jeton")
+if not jeton:
+    st.stop()
+if not depot.jeton_valide(jeton):
+    st.error("Jeton de dépôt incorrect : le dépôt est réservé aux coordinateurs.")
+    st.stop()
+
+# no `type=` filter: Streamlit's own refusal is in English; the name is checked below, in French
+fichier = st.file_uploader("Export CSV (un fichier .csv)", accept_multiple_files=False, key="export")
 if fichier is None:
     st.stop()
 
@@ -30,10 +45,17 @@ except depot.DepotRefuse as exc:
     st.error(str(exc))
     st.stop()
 
+# the reason: the report's last line that is not a heading (« Fichier : », « Source : »…)
+ENTETES = ("Fichier :", "Source :", "Encodage :", "Séparateur :")
+motifs = [ligne.strip() for ligne in verification.rapport.splitlines() if ligne.strip() and not ligne.startswith(ENTETES)]
+motif = motifs[-1] if motifs else "raison non précisée par la vérification"
 if verification.code == 2:
-    st.error("Le fichier ne peut pas être vérifié.")
-elif verification.problemes or not verification.propre:
+    st.error(f"Le fichier ne peut pas être vérifié. {motif}")
+elif verification.problemes:
     st.error(f"{len(verification.problemes)} problème(s) trouvé(s) : corrigez le fichier avant de le déposer.")
+elif not verification.propre:
+    # refused whole (a missing column, an unreadable header…): the reason, in plain French
+    st.error(motif if motif.startswith("Fichier refusé") else f"Fichier refusé en entier : {motif}")
 else:
     st.success("Aucun problème : toutes les lignes sont conformes au contrat.")
 

@@ -59,14 +59,21 @@ else:
             {
                 "Indicateur": ref["libelle"] or code,
                 "Code": code,
-                str(annee): fr.valeur(c["valeur"], c["statut"], c["unite"]) if c else fr.ABSENT,
-                str(annee - 1): fr.valeur(p["valeur"], p["statut"], p["unite"]) if p else fr.ABSENT,
+                str(annee): fr.cellule(c["valeur"], c["statut"], c["unite"], c["part_non_localisable"]) if c else fr.ABSENT,
+                str(annee - 1): fr.cellule(p["valeur"], p["statut"], p["unite"], p["part_non_localisable"]) if p else fr.ABSENT,
                 "Unité": ref["unite"] or "",
+                "Non localisable": fr.pourcentage(ref["part_non_localisable"], 0)
+                if ref["part_non_localisable"] else "",
                 "Source": charts.libelle_source(ref["source"]),
             }
         )
     st.dataframe(pl.DataFrame(lignes), hide_index=True, width="stretch")
-    st.caption(commun.texte_secret(chemin, version))
+    st.caption(
+        commun.texte_secret(chemin, version) + " « n.l. » : non localisable, la valeur n'est connue qu'à un "
+        "niveau plus large (par exemple l'offre, connue par département, pour un EPCI) ; jamais 0. "
+        "« Non localisable » : la part de la valeur publiée au niveau plus large qui ne peut pas être "
+        "rattachée à un territoire plus fin."
+    )
 
 st.subheader("Évolution comparée à la France et aux territoires de même taille")
 catalogue = data.catalogue(chemin, version)
@@ -91,11 +98,23 @@ if pairs.height:
 if serie.is_empty():
     st.info("Indicateur non publié pour ce territoire.")
 else:
-    st.plotly_chart(
-        charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
-        width="stretch",
-    )
+    types = dict(zip(codes, catalogue["type"].to_list()))
     notes = []
+    if types.get(indicateur) == "count":
+        # a territory's counts and France's are not on one axis: the territory would be flat at 0
+        st.plotly_chart(
+            charts.series_comptes(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique, ("France",)),
+            width="stretch",
+        )
+        notes.append(
+            "Nombres : le territoire (et la médiane des territoires de même taille) et la France sont dessinés "
+            "sur deux panneaux, chacun avec sa propre échelle ; comparez les tendances, pas les hauteurs."
+        )
+    else:
+        st.plotly_chart(
+            charts.series_temporelles(serie, noms[indicateur], unites[indicateur], sources[indicateur], synthetique),
+            width="stretch",
+        )
     if serie.filter(pl.col("statut") == "secret").height:
         notes.append("Les années couvertes par le secret statistique sont laissées vides sur le graphique.")
     if pairs.height:
@@ -133,11 +152,19 @@ st.subheader("Télécharger les données du territoire")
 tout = data.donnees_territoire(chemin, territoire_type, territoire_code, version)
 nom = f"observatoire_{territoire_type}_{territoire_code}"
 g, d = st.columns(2)
-# the files are made when the button is clicked, not at each run of the page
-g.download_button("CSV (Excel, séparateur « ; »)", lambda: export.csv_excel(tout), f"{nom}.csv", "text/csv", key="csv")
+# the bytes are given to the buttons (cached per file version and territory), not a deferred
+# callable whose media file can vanish between the run and the click (MediaFileStorageError)
+@st.cache_data(ttl=data.TTL, show_spinner=False, max_entries=32)
+def fichiers_territoire(chemin_: str, type_: str, code_: str, version_: float) -> tuple[bytes, bytes]:
+    lignes = data.donnees_territoire(chemin_, type_, code_, version_)
+    return export.csv_excel(lignes), export.xlsx(lignes)
+
+
+octets_csv, octets_xlsx = fichiers_territoire(chemin, territoire_type, territoire_code, version)
+g.download_button("CSV (Excel, séparateur « ; »)", octets_csv, f"{nom}.csv", "text/csv", key="csv")
 d.download_button(
     "XLSX",
-    lambda: export.xlsx(tout),
+    octets_xlsx,
     f"{nom}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",

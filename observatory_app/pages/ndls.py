@@ -64,18 +64,28 @@ for edition in editions:
             continue
         valeur, statut = cellule["valeur"][0], cellule["statut"][0]
         if code == "NDLS_EVOL_PC" and statut == "ok" and valeur is not None:
-            ligne[nom] = ("+" if valeur >= 0 else "-") + fr.pourcentage(abs(valeur))
+            ligne[nom] = fr.evolution_pc(valeur)
         else:
             ligne[nom] = fr.valeur(valeur, statut, unite)
     lignes.append(ligne)
 
 st.subheader(f"Éditions — {libelles[choix]}")
+if territoire_type in ("france", "groupe", "region", "departement"):
+    st.warning(
+        f"« {territoires.filter((pl.col('territoire_type') == territoire_type) & (pl.col('territoire_code') == territoire_code))['territoire_libelle'][0]} » "
+        "est ici la somme des villes ayant organisé une Nuit de la Solidarité sur ce territoire, pas le "
+        "décompte de tout le territoire ; les villes comptées changent d'une édition à l'autre.",
+        icon="⚠️",
+    )
 st.dataframe(pl.DataFrame(lignes), hide_index=True, width="stretch")
 st.caption(
     "Source : Nuits de la Solidarité (décomptes des villes). L'évolution compare l'édition à la "
     "précédente sur les seuls secteurs couverts les deux années. " + commun.texte_secret(chemin, version)
 )
 
-st.plotly_chart(charts.ndls_editions(sous, libelles[choix], synthetique), width="stretch")
-if sous.filter(pl.col("statut") == "secret").height:
-    st.caption("Les éditions couvertes par le secret statistique sont laissées vides sur le graphique.")
+st.plotly_chart(charts.ndls_evolutions(sous, libelles[choix], synthetique), width="stretch")
+st.caption(
+    "Le graphique montre l'évolution à périmètre constant de chaque édition, jamais les totaux bruts "
+    "(leurs périmètres diffèrent). Les éditions sans évolution publiée (première édition, secret "
+    "statistique) sont laissées vides, jamais à zéro."
+)

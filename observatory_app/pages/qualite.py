@@ -14,7 +14,7 @@ chemin, version = commun.publication()
 commun.bandeau(chemin, version)
 infos = data.a_propos(chemin, version)
 if "date_construction" in infos:
-    st.caption(f"Fichier de publication construit le {fr.horodatage_iso(infos['date_construction'])}.")
+    st.caption(f"Fichier de publication construit le {fr.horodatage_iso(infos['date_construction'])} (heure de Paris).")
 
 st.subheader("Fraîcheur des données")
 fraicheur = data.fraicheur(chemin, version)
@@ -38,14 +38,22 @@ st.subheader("Lignes par source")
 sources = data.qualite_par_source(chemin, version)
 st.dataframe(
     sources.select(
-        pl.col("source").alias("Source"),
+        pl.col("source").replace_strict(charts.SOURCES, default=pl.col("source")).alias("Source"),
         pl.col("fichiers").map_elements(fr.nombre, return_dtype=pl.String).alias("Fichiers"),
         pl.col("rows_read").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes lues"),
         pl.col("rows_accepted").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes acceptées"),
         pl.col("rows_quarantined").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes en quarantaine"),
+        (pl.col("rows_read") - pl.col("rows_accepted") - pl.col("rows_quarantined"))
+        .map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes écartées"),
     ),
     hide_index=True,
     width="stretch",
+)
+st.caption(
+    "Lignes lues = acceptées + en quarantaine + écartées. Écartées : lignes lues mais non retenues sans être "
+    "fautives (par exemple les lignes de synthèse ou de niveaux non utilisés des fichiers du Baromètre) ; "
+    "le fichier de publication n'en donne pas le détail par motif. Les fichiers refusés en entier (nom ou "
+    "colonnes non conformes) ne sont pas encore dans le fichier de publication : voir le journal de l'ingestion."
 )
 
 st.subheader("Lignes en quarantaine par règle")
@@ -56,7 +64,7 @@ else:
     st.dataframe(
         regles.select(
             pl.col("source").alias("Source"),
-            pl.col("rule").alias("Règle"),
+            pl.col("rule").map_elements(fr.regle, return_dtype=pl.String).alias("Règle"),
             pl.col("n").map_elements(fr.nombre, return_dtype=pl.String).alias("Lignes"),
         ),
         hide_index=True,
@@ -80,7 +88,7 @@ st.dataframe(
         pl.when(pl.col("success")).then(pl.lit("réussi")).otherwise(pl.lit("échec")).alias("Résultat"),
         pl.col("observed").alias("Observé"),
         pl.col("details").alias("Détails"),
-        pl.col("run_at").dt.strftime("%d/%m/%Y %H:%M").alias("Exécuté le"),
+        pl.col("run_at").map_elements(fr.horodatage, return_dtype=pl.String).alias("Exécuté le (heure de Paris)"),
     ),
     hide_index=True,
     width="stretch",

@@ -22,6 +22,7 @@ if annee is None:
 valeurs = data.valeurs_annee(chemin, "france", "FR", (str(annee - 1), str(annee)), version)
 st.subheader(f"France, {annee}")
 colonnes = st.columns(len(CHIFFRES_CLES))
+lignes_evol = valeurs.filter(pl.col("indicateur") == "NDLS_EVOL_PC")
 for colonne, code in zip(colonnes, CHIFFRES_CLES):
     lignes = valeurs.filter(pl.col("indicateur") == code)
     actuelle = lignes.filter(pl.col("periode") == str(annee))
@@ -32,14 +33,28 @@ for colonne, code in zip(colonnes, CHIFFRES_CLES):
     ligne = actuelle.row(0, named=True)
     prec = precedente.row(0, named=True) if precedente.height else {"valeur": None, "statut": "absent"}
     ecart = None
-    if ligne["statut"] == "ok" and prec["statut"] == "ok":
+    libelle_carte = ligne["libelle"] or code
+    aide = f"Indicateur {code}, source : {charts.libelle_source(ligne['source'])}"
+    if code.startswith("NDLS_"):
+        # Raw NdlS totals of two editions cover different perimeters (indicators.md §D): the change
+        # shown is the published constant-perimeter one (NDLS_EVOL_PC), and France is the sum of the
+        # cities that held a Nuit, not the whole country.
+        evol = lignes_evol.filter(pl.col("periode") == str(annee))
+        if evol.height and evol["statut"][0] == "ok" and evol["valeur"][0] is not None:
+            ecart = f"{fr.evolution_pc(evol['valeur'][0])} à périmètre constant"
+        libelle_carte = f"{libelle_carte} (somme des villes décomptées)"
+        aide += (
+            " ; total des villes ayant organisé une Nuit de la Solidarité, pas la France entière. "
+            "L'évolution est calculée sur les seuls secteurs couverts les deux années (NDLS_EVOL_PC)."
+        )
+    elif ligne["statut"] == "ok" and prec["statut"] == "ok":
         ecart = fr.evolution(ligne["valeur"], prec["valeur"], ligne["unite"])
     colonne.metric(
-        ligne["libelle"] or code,
+        libelle_carte,
         fr.valeur(ligne["valeur"], ligne["statut"], ligne["unite"]),
         delta=f"{ecart} par rapport à {annee - 1}" if ecart else None,
         delta_color="off" if code.startswith(("DEM_", "NDLS_")) else "normal",
-        help=f"Indicateur {code}, source : {charts.libelle_source(ligne['source'])}",
+        help=aide,
     )
 
 st.subheader("Territoires Logement d'abord et reste de la France")

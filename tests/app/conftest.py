@@ -34,11 +34,16 @@ VALEURS = {
     "DEM_URG": {"FR": (20000, 21000), "LDA": (8000, 9000), "HORS_LDA": (12000, 12000), "01": (10000, 11000), "02": (10000, 10000), "LDA-2018-01": (900, 950)},
     "NDLS_PERS": {"FR": (3000, 3100), "LDA": (2000, 2100), "HORS_LDA": (1000, 1000), "01": (1500, 1600), "02": (1500, 1500), "LDA-2018-01": (300, 310)},
     "NDLS_PERS_RUE": {"LDA-2018-01": (120, 7)},
-    "NDLS_EVOL_PC": {"LDA-2018-01": (4.2, -1.5)},
+    # Published constant-perimeter changes, on purpose unlike the raw-total changes (France: raw
+    # 3 000 → 3 100 is +3,3 %, the constant-perimeter change +2,8 %; LDA: raw +5,0 %, published +4,1 %).
+    "NDLS_EVOL_PC": {"FR": (1.2, 2.8), "LDA": (0.5, 4.1), "LDA-2018-01": (4.2, -1.5)},
     "NDLS_TAUX": {"LDA-2018-01": (30.0, 31.0)},
     "ATTR_SD_PERS": {"FR": (2420, 2714.8)},
-    "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (40, 45)},
+    "PLACES_PF": {"FR": (500, 550), "LDA": (200, 250), "HORS_LDA": (300, 300), "01": (250, 270), "02": (250, 280), "LDA-2018-01": (0, 0)},
 }
+# The offer is known only by département: for the LDA territory (a city) the pipeline publishes 0
+# with part_non_localisable = 100 — not known there, never « 0 places ».
+NON_LOCALISABLE = ("PLACES_PF", "LDA-2018-01")
 SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
 SECRET_NDLS = ("NDLS_PERS_RUE", "LDA-2018-01", "2024")  # 7 people in the street: secret too
 
@@ -46,6 +51,8 @@ QUALITE = [
     ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7, "2025-01-02 03:00:00"),
     ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3, "2025-01-02 03:00:00"),
     ("sne", "sne_2024.csv", 500, 500, 0, None, 0, "2025-03-04 05:06:07"),
+    # a Baromètre file of which 300 synthesis rows are read but not kept (neither accepted nor faulty)
+    ("barometre", "ind-302.csv", 1080, 780, 0, None, 0, "2025-03-04 05:06:07"),
 ]
 
 
@@ -103,8 +110,9 @@ def construire(chemin) -> None:
                     if (code, territoire, periode) in (SECRET, SECRET_NDLS):
                         statut, valeur = "secret", None
                     conn.execute(
-                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
-                        [code, ttype, territoire, libelle, periode, valeur, statut, sources[code]],
+                        "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, ?)",
+                        [code, ttype, territoire, libelle, periode, valeur, statut, sources[code],
+                         100.0 if (code, territoire) == NON_LOCALISABLE else 0.0],
                     )
         conn.executemany(
             "insert into publication.indicateurs values (?, ?, ?, ?, '2017', ?, null, null, 'ok', 'sne', 0)",
@@ -178,6 +186,7 @@ def construire(chemin) -> None:
                 ("donnees", "synthétiques"),
                 ("avertissement", "Données synthétiques de démonstration (test)."),
                 ("seuil_secret_statistique", "11"),
+                ("generateur_scale", "0.05"),
                 ("date_construction", "2025-01-02T03:04:05+00:00"),
             ],
         )

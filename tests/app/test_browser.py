@@ -57,7 +57,8 @@ def serveur(tmp_path):
         publication = str(tmp_path / "observatoire.duckdb")
         construire(publication)
     port = _port_libre()
-    env = dict(os.environ, OBSERVATOIRE_PUBLICATION=publication, OBSERVATOIRE_LANDING=str(tmp_path / "landing"))
+    env = dict(os.environ, OBSERVATOIRE_PUBLICATION=publication, OBSERVATOIRE_LANDING=str(tmp_path / "landing"),
+               OBSERVATOIRE_DEPOT_JETON=JETON)
     journal = open(tmp_path / "streamlit.log", "w")
     processus = subprocess.Popen(
         [
@@ -103,6 +104,16 @@ def _verifier_sans_erreur(page, nom: str) -> None:
     assert trouve is None, f"{nom} : « {trouve.group(0) if trouve else ''} » dans le texte de la page"
 
 
+JETON = "jeton-des-coordinateurs"
+
+
+def _saisir_jeton(page) -> None:
+    champ = page.get_by_label("Jeton de dépôt (coordinateurs)")
+    champ.fill(JETON)
+    champ.press("Enter")
+    page.locator('[data-testid="stFileUploader"]').wait_for(timeout=20_000)
+
+
 def test_toutes_les_pages_dans_chromium(serveur):
     playwright = pytest.importorskip("playwright.sync_api")
     url, tmp_path = serveur
@@ -125,6 +136,7 @@ def test_toutes_les_pages_dans_chromium(serveur):
             fichier.write_text(csv_text(SIAO_HEADER, [SIAO_ROW, row(SIAO_ROW, **{"Date de la demande": "31/02/2023"})]))
             page.goto(f"{url}/depot", wait_until="domcontentloaded")
             _attendre_rendu(page, "Déposer un export")
+            _saisir_jeton(page)
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(fichier))
             page.get_by_text("problème(s) trouvé(s)").first.wait_for(timeout=20_000)
             page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
@@ -140,6 +152,7 @@ def test_toutes_les_pages_dans_chromium(serveur):
             propre.write_text(csv_text(SIAO_HEADER, [SIAO_ROW]))
             page.goto(f"{url}/depot", wait_until="domcontentloaded")
             _attendre_rendu(page, "Déposer un export")
+            _saisir_jeton(page)
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(propre))
             bouton = page.get_by_role("button", name="Déposer dans le dossier de dépôt")
             bouton.wait_for(timeout=20_000)

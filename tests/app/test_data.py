@@ -2,6 +2,7 @@ import os
 import shutil
 
 import duckdb
+import pytest
 
 from observatory_app import data
 
@@ -35,7 +36,8 @@ def test_une_nouvelle_version_du_fichier_est_relue(publication):
     os.replace(nouveau, publication)
     assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"  # same version: cached
     assert data.a_propos(chemin, 2.0)["donnees"] == "réelles"
-    assert data.qualite_par_source(chemin).height == 2  # queries after the swap read the new file
+    # queries after the swap read the new file (one row per source of the fixture: siao, sne, barometre)
+    assert data.qualite_par_source(chemin).height == 3
 
 
 def test_qualite_compte_chaque_fichier_une_fois(publication):
@@ -59,3 +61,23 @@ def test_telechargement_csv_secret_vide_jamais_zero(publication):
     assert len(secret) == 1
     assert secret[0]["statut"] == "secret" and secret[0]["valeur"] == ""
     assert any(",5;" in ligne for ligne in lignes)  # 5.5 % written with a decimal comma
+
+
+def test_remplacement_du_fichier_pendant_une_lecture(publication):
+    """A session is reading when the pipeline swaps in a new file: another session's query opens
+    the new file, the reading one finishes on the old connection (no ResourceInUseException), and
+    the old connection is closed once that reading has ended."""
+    chemin = data.chemin_publication()
+    with data._connexion(chemin) as ancienne:  # a session's query in progress on the current file
+        nouveau = publication.with_name("nouveau.duckdb")
+        shutil.copy(publication, nouveau)
+        with duckdb.connect(str(nouveau)) as conn:
+            conn.execute("update publication.a_propos set valeur = 'réelles' where cle = 'donnees'")
+        os.utime(nouveau, (2e9, 2e9))
+        os.replace(nouveau, publication)
+        assert data.a_propos(chemin, 3.0)["donnees"] == "réelles"  # another session: the new file
+        with ancienne.cursor() as curseur:  # the reading session is not broken
+            curseur.execute("use pub")
+            assert curseur.sql("select valeur from publication.a_propos where cle = 'donnees'").fetchall() == [("synthétiques",)]
+    with pytest.raises(duckdb.ConnectionException):  # closed once unused
+        ancienne.execute("select 1")

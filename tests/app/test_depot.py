@@ -69,3 +69,30 @@ def test_fichier_trop_volumineux_refuse(monkeypatch):
     with pytest.raises(depot.DepotRefuse, match="trop volumineux"):
         depot.verifier(NOM, _octets([SIAO_ROW] * 20))
     depot.verifier_taille(1000)  # at the limit: accepted
+
+
+def test_depot_atomique_le_second_est_refuse_et_mode_0644(tmp_path, monkeypatch):
+    """Two uploads of one name that both passed the « already there? » test: the second is told the
+    file exists, the first one's bytes stay; the file is readable by all (0644), like the others."""
+    import os
+    import stat
+
+    premier, second = _octets([SIAO_ROW, SIAO_ROW]), _octets([SIAO_ROW])
+    landing = tmp_path / "landing"
+    monkeypatch.setattr(depot.Path, "exists", lambda self: False)  # both passed the check at once
+    chemin = depot.deposer(NOM, premier, landing)
+    with pytest.raises(depot.DepotRefuse, match="vient d'être déposé"):
+        depot.deposer(NOM, second, landing)
+    monkeypatch.undo()
+    assert chemin.read_bytes() == premier
+    assert stat.S_IMODE(os.stat(chemin).st_mode) == 0o644
+    assert _fichiers(tmp_path) == [f"landing/siao/{NOM}"]  # no temporary file left behind
+
+
+def test_jeton_de_depot(monkeypatch):
+    monkeypatch.delenv(depot.VARIABLE_JETON, raising=False)
+    assert not depot.jeton_configure() and not depot.jeton_valide("x")
+    monkeypatch.setenv(depot.VARIABLE_JETON, "secret-coordination")
+    assert depot.jeton_configure()
+    assert depot.jeton_valide("secret-coordination")
+    assert not depot.jeton_valide("secret-coordinatio") and not depot.jeton_valide("")

@@ -95,19 +95,68 @@ def test_methodologie_liste_le_catalogue(publication):
 def test_qualite_montre_la_quarantaine(publication):
     at = ouvrir("pages/qualite.py")
     par_source = at.dataframe[1].value
-    siao = par_source[par_source["Source"] == "siao"].iloc[0]
+    siao = par_source[par_source["Source"].str.startswith("SI-SIAO")].iloc[0]  # a French label, not « siao »
     assert siao["Lignes en quarantaine"] == "10"
     assert siao["Lignes lues"].replace("\u202f", " ") == "1 000"
+    assert siao["Lignes écartées"] == "0"
+    barometre = par_source[par_source["Source"].str.startswith("Baromètre")].iloc[0]
+    # read 1 080 = accepted 780 + quarantined 0 + set aside 300: no row unaccounted for
+    assert barometre["Lignes écartées"] == "300"
+    assert "acceptées + en quarantaine + écartées" in texte(at)
     regles = at.dataframe[2].value
-    assert set(regles["Règle"]) == {"malformed_row", "invalid_date"}
+    assert set(regles["Règle"]) == {"Ligne mal formée (nombre de champs, ligne « Total » au milieu)", "Date invalide"}
     assert any("contrôles sont réussis" in s.value for s in at.success)
+    controles = at.dataframe[3].value
+    assert "Exécuté le (heure de Paris)" in controles.columns
+
+
+@pytest.mark.parametrize("page", [None, "pages/fiche_territoire.py", "pages/qualite.py", "pages/ndls.py"])
+def test_echelle_de_la_demo_annoncee(publication, page):
+    """The publication file says generateur_scale = 0.05: every page's banner says « 5 % »."""
+    at = ouvrir(page)
+    bandeau = " ".join(w.value for w in at.warning)
+    assert "Échelle de la démonstration : 5 % des volumes nationaux" in bandeau
 
 
 def test_classement_territoires(publication):
     at = ouvrir("pages/classement.py")
     tableau = at.dataframe[0].value
     assert list(tableau["Territoire"]) == ["Ville de Test"]
-    assert tableau["Valeur"].iloc[0] == pytest.approx(10.0)
+    ligne = tableau.iloc[0]
+    assert ligne["Valeur"] == "10,0 %" .replace(" ", "\u00a0")
+    assert ligne["Rang"].strip() == "1"
+    assert ligne["Nature"] == "Commune"
+    assert ligne["Évolution depuis 2023 (points de %)"] == "+1,0"
+
+
+def test_classement_secret_absent_jamais_none(publication):
+    """ATTR_SD 2024 of the Ville de Test is 60; NDLS_PERS_RUE 2024 is secret; DEM_URG's 2023 value
+    exists but PLACES_PF is non localisable: « s », « — », « n.l. », never None."""
+    at = ouvrir("pages/classement.py")
+    at.selectbox(key="indicateur").set_value("NDLS_PERS_RUE").run()
+    ligne = at.dataframe[0].value.iloc[0]
+    assert ligne["Valeur"] == "s"
+    assert ligne["Rang"] == "—"  # no published value: no rank, never None
+    assert ligne["Évolution depuis 2023 (personnes)".replace("personnes", "nombre")] == "—"
+    assert ligne["Écart à la trajectoire"] == "—"
+    assert ligne["Série"] is None  # one published year only: no flat line read as 0
+    at.selectbox(key="indicateur").set_value("PLACES_PF").run()
+    assert at.dataframe[0].value.iloc[0]["Valeur"] == "n.l."
+    at.selectbox(key="indicateur").set_value("NDLS_TAUX").run()
+    at.selectbox(key="annee").set_value("2022").run()
+    ligne = at.dataframe[0].value.iloc[0]
+    assert ligne["Valeur"] == "—"
+    assert "None" not in " ".join(str(v) for v in ligne.to_list() if not isinstance(v, list))
+
+
+def test_vue_nationale_ndls_evolution_a_perimetre_constant(publication):
+    at = ouvrir()
+    carte = next(m for m in at.metric if m.label.startswith("Personnes sans abri décomptées"))
+    assert "somme des villes" in carte.label  # not « France entière »
+    assert carte.value.replace("\u202f", " ").replace("\u00a0", " ") == "3 100"
+    # NDLS_EVOL_PC France 2024 = +2,8 %; the raw-total change (3 000 → 3 100) would be +3,3 %
+    assert carte.delta.replace("\u00a0", " ") == "+2,8 % à périmètre constant par rapport à 2023"
+    assert "3,3" not in carte.delta
 
 
 def test_ndls_totaux_par_edition(publication):
@@ -137,8 +186,77 @@ def test_ndls_totaux_par_edition(publication):
     assert "Données synthétiques de démonstration" in graphique["layout"]["title"]["text"]
 
 
-def test_depot_page_sans_fichier(publication):
+@pytest.mark.parametrize(("cle", "evolutions"), [
+    ("territoire_lda|LDA-2018-01", {"2023": 4.2, "2024": -1.5}),
+    ("groupe|LDA", {"2023": 0.5, "2024": 4.1}),
+    ("france|FR", {"2023": 1.2, "2024": 2.8}),
+])
+def test_ndls_graphique_evolution_a_perimetre_constant(publication, cle, evolutions):
+    """The chart draws NDLS_EVOL_PC per edition (a city, a group, France), never raw totals."""
+    at = ouvrir("pages/ndls.py")
+    at.selectbox(key="territoire").set_value(cle).run()
+    assert not at.exception
+    tableau = at.dataframe[0].value
+    affiche = dict(zip(tableau["Édition"], tableau["Évolution à périmètre constant"]))
+    assert affiche["2024"].replace("\u00a0", " ") == ("+" if evolutions["2024"] >= 0 else "-") + f"{abs(evolutions['2024']):.1f} %".replace(".", ",")
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(graphique["data"]) == 1
+    trace = graphique["data"][0]
+    assert dict(zip(trace["x"], trace["y"])) == evolutions
+    assert "périmètre constant" in graphique["layout"]["title"]["text"]
+    somme = any("somme des villes" in w.value for w in at.warning)
+    assert somme == (not cle.startswith("territoire_lda"))
+
+
+def test_fiche_territoire_comptes_sur_deux_panneaux(publication):
+    """A count (the default indicator ATTR_SD) of the Ville de Test (50, 60) and of France (1 100,
+    1 234): the territory's curve has its own axis, not France's."""
+    at = ouvrir("pages/fiche_territoire.py")
+    assert at.selectbox(key="territoire").value == "territoire_lda|LDA-2018-01"
+    assert at.selectbox(key="indicateur").value == "ATTR_SD"
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    traces = {t["name"]: t for t in graphique["data"]}
+    assert traces["Ville de Test"]["y"] == [50, 60]
+    assert traces["France"]["y"] == [1100, 1234]
+    assert traces["Ville de Test"].get("yaxis", "y") != traces["France"].get("yaxis", "y")
+    assert "propre échelle" in texte(at)
+
+
+def test_fiche_territoire_offre_non_localisable_jamais_zero(publication):
+    """PLACES_PF of the Ville de Test is published as 0 with part_non_localisable = 100: the page
+    shows « n.l. » and the share, and the chart draws no 0."""
+    at = ouvrir("pages/fiche_territoire.py")
+    tableau = at.dataframe[0].value
+    ligne = tableau[tableau["Code"] == "PLACES_PF"].iloc[0]
+    assert ligne["2024"] == "n.l." and ligne["2023"] == "n.l."
+    assert ligne["Non localisable"].replace("\u00a0", " ") == "100 %"
+    assert tableau[tableau["Code"] == "ATTR_SD"].iloc[0]["Non localisable"] == ""
+    assert "non localisable" in texte(at)
+    at.selectbox(key="indicateur").set_value("PLACES_PF").run()
+    graphique = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ville = next(t for t in graphique["data"] if t["name"] == "Ville de Test")
+    assert all(v is None for v in ville["y"])  # a gap, never a line at 0
+
+
+def test_depot_desactive_sans_jeton(publication, monkeypatch):
+    monkeypatch.delenv("OBSERVATOIRE_DEPOT_JETON", raising=False)
     at = ouvrir("pages/depot.py")
+    assert any("dépôt est désactivé" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not at.text_input
+
+
+def test_depot_jeton_incorrect_refuse(publication, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
+    at = ouvrir("pages/depot.py")
+    at.text_input(key="jeton").input("mauvais").run()
+    assert any("Jeton de dépôt incorrect" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+
+
+def test_depot_page_sans_fichier(publication, monkeypatch):
+    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
+    at = ouvrir("pages/depot.py")
+    at.text_input(key="jeton").input("bon-jeton").run()
     assert at.title[0].value == "Déposer un export"
     assert "200 Mo" in texte(at)
     assert len(at.get("file_uploader")) == 1
@@ -186,7 +304,7 @@ def test_classement_sparklines_et_trajectoire(publication):
     tableau = at.dataframe[0].value
     ligne = tableau.iloc[0]
     assert list(ligne["Série"]) == [6.0, 9.0, 10.0]  # 2017, 2023, 2024
-    assert ligne["Écart à la trajectoire"] == pytest.approx(3.5)
+    assert ligne["Écart à la trajectoire"] == "+3,50"  # unit in the header
     assert ligne["Écart marqué"] == "⚠"
 
 
