@@ -36,6 +36,12 @@ EVALUATION_INDICATEURS = [
     ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "pt"),
     ("ATTR_SD_100K", "Attributions à des ménages sans domicile pour 100 000 habitants", ""),
 ]
+#: Nuits de la Solidarité (indicators.md §D): the change of the count is the published change at
+#: constant perimeter (sectors covered in both editions), never the change of two raw totals; the
+#: other NdlS figures have no constant-perimeter change (« n.c. »).
+NDLS_PERS, NDLS_EVOL_PC = "NDLS_PERS", "NDLS_EVOL_PC"
+NON_COMPARABLE = "n.c."
+LIBELLE_PERIMETRE_CONSTANT = "évolution à périmètre constant"
 #: The group LDA's reference year (the year before the 2018 call), as in marts.evaluation_lda.
 ANNEE_REFERENCE_GROUPE = 2017
 NATURES = {
@@ -194,16 +200,39 @@ def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, refere
 # --- sections ---------------------------------------------------------------------------------
 
 
+def evolution_indicateur(d: DonneesRapport, code: str, ttype: str, tcode: str, annee: int) -> str:
+    """The change shown beside a cell: NdlS counts take the published `NDLS_EVOL_PC` (constant
+    perimeter), the other NdlS figures are not comparable between editions (« n.c. »); every other
+    indicator compares its two published cells."""
+    if code == NDLS_PERS:
+        return _evolution_pc(d.cellule(NDLS_EVOL_PC, ttype, tcode, annee))
+    if code.startswith("NDLS_"):
+        return NON_COMPARABLE
+    unite = d.unite(code)
+    return evolution_texte(d.cellule(code, ttype, tcode, annee), d.cellule(code, ttype, tcode, annee - 1), unite)
+
+
+def libelle_ligne(d: DonneesRapport, code: str, ttype: str, avec_evolution: bool = True) -> str:
+    """The indicator's label; an NdlS figure of France or a group says it is the sum of the cities
+    counted; the NdlS count says which change is shown beside it."""
+    libelle = d.libelle(code)
+    if code.startswith("NDLS_") and code != NDLS_EVOL_PC and ttype in ("france", "groupe"):
+        libelle += " (somme des villes décomptées)"
+    if code == NDLS_PERS and avec_evolution:
+        libelle += f" — {LIBELLE_PERIMETRE_CONSTANT}"
+    return libelle
+
+
 def _ligne_indicateur(d: DonneesRapport, code: str, ttype: str, tcode: str, annee: int,
-                      comparaisons: list[tuple[str, str]] = ()) -> dict:
+                      comparaisons: list[tuple[str, str]] = (), avec_evolution: bool = True) -> dict:
     unite = d.unite(code)
     n, n_1 = d.cellule(code, ttype, tcode, annee), d.cellule(code, ttype, tcode, annee - 1)
     return {
         "code": code,
-        "libelle": d.libelle(code),
+        "libelle": libelle_ligne(d, code, ttype, avec_evolution),
         "n": cellule_texte(*n, unite),
         "n_1": cellule_texte(*n_1, unite),
-        "evolution": evolution_texte(n, n_1, unite),
+        "evolution": evolution_indicateur(d, code, ttype, tcode, annee),
         "comparaisons": [cellule_texte(*d.cellule(code, t, c, annee), unite) for t, c in comparaisons],
         "valeur": n[0],
         "statut": n[1],
@@ -225,7 +254,11 @@ def couverture(d: DonneesRapport) -> dict:
 
 def synthese(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
-    cartes = [_ligne_indicateur(d, code, "france", "FR", annee) for code in CHIFFRES_CLES]
+    cartes = []
+    for code in CHIFFRES_CLES:
+        carte = _ligne_indicateur(d, code, "france", "FR", annee, avec_evolution=False)
+        carte["evolution_libelle"] = LIBELLE_PERIMETRE_CONSTANT if code == NDLS_PERS else "évolution"
+        cartes.append(carte)
     sections = []
     for section, titre in SECTIONS.items():
         codes = d.catalogue.filter(pl.col("section") == section)["code"].to_list()
@@ -241,13 +274,14 @@ def synthese(d: DonneesRapport, c: Contenu) -> dict:
         f"{d.libelle('ATTR_SD')}, France", "attributions",
         gr.note("sne", gr.periode([a for a, (_, s) in zip(annees, valeurs) if s == "ok"]), d.synthetique),
     )
-    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig)}
+    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig), "perimetre_ndls": perimetre_ndls(d, annee)}
 
 
 def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
     comparaisons = [("groupe", "LDA"), ("groupe", "HORS_LDA"), ("france", "FR")]
-    lignes = [_ligne_indicateur(d, code, "groupe", "LDA", annee, comparaisons) for code in INDICATEURS_TERRITOIRE]
+    lignes = [_ligne_indicateur(d, code, "groupe", "LDA", annee, comparaisons, avec_evolution=False)
+              for code in INDICATEURS_TERRITOIRE]
     annees = _annees_texte(d)
     fig = gr.tendances(
         [(libelle_territoire(d, t, code), d.serie("TX_ATTR_SD", t, code)) for t, code in comparaisons],
@@ -325,9 +359,19 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
     return pages
 
 
+def perimetre_ndls(d: DonneesRapport, annee: int) -> str:
+    """What France's NdlS figure adds up in `annee`: the cities counted, by département."""
+    departements = d.ndls_departements.get(str(annee), [])
+    if not departements:
+        return "France : somme des villes décomptées (aucune Nuit de la Solidarité publiée cette année)."
+    pluriel = "s" if len(departements) > 1 else ""
+    return (f"« France » n'est pas la France entière : c'est la somme des villes qui ont tenu une Nuit de la "
+            f"Solidarité en {annee}, dans {len(departements)} département{pluriel} ({', '.join(departements)}).")
+
+
 def ndls(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
-    territoires = [("france", "FR", "France")] + [
+    territoires = [("france", "FR", "France (somme des villes décomptées)")] + [
         ("territoire_lda", r["territoire_code"], r["territoire_libelle"]) for r in d.territoires_lda().iter_rows(named=True)
     ]
     lignes = []
@@ -354,7 +398,7 @@ def ndls(d: DonneesRapport, c: Contenu) -> dict:
             horizontal=True, hauteur=max(260, 24 * len(barres) + 130), couleur=gr.COULEURS[1],
         )
         figure = c.figure(fig)
-    return {"lignes": lignes, "figure": figure}
+    return {"lignes": lignes, "figure": figure, "perimetre": perimetre_ndls(d, annee)}
 
 
 def _evolution_pc(cellule: tuple[float | None, str]) -> str:
@@ -451,6 +495,7 @@ def construire(d: DonneesRapport) -> Contenu:
         "sources": sources(d),
         "secret": fr.SECRET,
         "absent": fr.ABSENT,
+        "non_comparable": NON_COMPARABLE,
         "seuil": d.seuil,
     }
     return c

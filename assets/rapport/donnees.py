@@ -38,6 +38,9 @@ class DonneesRapport:
     #: Years with at least one published (ok or secret) value, ascending.
     annees: list[int]
     evaluation: pl.DataFrame | None = None
+    #: Year → the départements where a Nuit de la Solidarité was counted (France and the groups
+    #: add up those cities only).
+    ndls_departements: dict[str, list[str]] = field(default_factory=dict)
     evaluation_methode: str | None = None
     _cellules: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -151,6 +154,14 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
             types=list(TYPES_RAPPORT),
         ).pl()
 
+        ndls_departements: dict[str, list[str]] = {}
+        for periode, libelle in sql(
+            "select periode, territoire_libelle from publication.indicateurs where indicateur = 'NDLS_PERS' "
+            "and territoire_type = 'departement' and length(periode) = 4 and statut <> 'absent' "
+            "order by periode, territoire_libelle"
+        ).fetchall():
+            ndls_departements.setdefault(periode, []).append(libelle)
+
         def table(nom: str, requete: str) -> pl.DataFrame:
             return sql(requete).pl() if nom in tables else pl.DataFrame()
 
@@ -179,4 +190,5 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
         annees=annees,
         evaluation=evaluation,
         evaluation_methode=methode,
+        ndls_departements=ndls_departements,
     )

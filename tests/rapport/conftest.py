@@ -27,6 +27,7 @@ CATALOGUE = [
     ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "ATTR_SD / ATTR_TOT × 100", "attributions SD", "attributions", "sne", "annuelle", "rate"),
     ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
     ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("NDLS_EVOL_PC", "Évolution à périmètre constant (%)", "%", "D", "Évolution sur les secteurs couverts les deux années", "personnes N", "personnes N-1", "ndls", "annuelle", "rate"),
     ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
 ]
 SOURCES = {c[0]: c[7] for c in CATALOGUE}
@@ -37,6 +38,7 @@ TERRITOIRES = [
     ("groupe", "HORS_LDA", "Reste de la France", None, None, 600_000),
     ("territoire_lda", LDA_A, "Métropole de Test", 2018, "epci", 300_000),
     ("territoire_lda", LDA_B, "Ville de Test", 2021, "commune", 100_000),
+    ("departement", "75", "Paris", None, None, 100_000),
 ]
 ANNEES = ("2017", "2018", "2019")
 #: indicator -> territory -> values of 2017, 2018, 2019 (None: secret in that year).
@@ -49,7 +51,10 @@ VALEURS = {
                    LDA_A: (5.0, 6.0606, None), LDA_B: (5.0, 5.4545, 6.6667)},
     "DEM_URG": {"FR": (20_000, 21_000, 23_456), "LDA": (8_000, 9_000, 9_500), "HORS_LDA": (12_000, 12_000, 13_956),
                 LDA_A: (6_000, 7_000, 7_100), LDA_B: (2_000, 2_000, 2_400)},
-    "NDLS_PERS": {"FR": (3_000, 3_100, 3_250), "LDA": (3_000, 3_100, 3_250), LDA_B: (3_000, 3_100, 3_250)},
+    "NDLS_PERS": {"FR": (3_000, 3_100, 3_250), "LDA": (3_000, 3_100, 3_250), LDA_B: (3_000, 3_100, 3_250),
+                  "75": (3_000, 3_100, 3_250)},
+    # Published change at constant perimeter: −1.2 % in 2019 where the raw totals rise by 4.8 %.
+    "NDLS_EVOL_PC": {"FR": (1.5, 2.0, -1.2), "LDA": (1.5, 2.0, -1.2), LDA_B: (1.5, 2.0, -1.2)},
     "PLACES_PF": {"FR": (500, 550, 612), "LDA": (200, 250, 300), "HORS_LDA": (300, 300, 312),
                   LDA_A: (150, 180, 200), LDA_B: (50, 70, 100)},
 }

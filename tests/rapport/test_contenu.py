@@ -131,7 +131,8 @@ def test_quality_and_methodology_come_from_the_file(contenu):
     assert [r["regle"] for r in qualite["regles"]] == ["invalid_date", "malformed_row"]
     assert qualite["controles_resume"] == "1 contrôle réussi sur 1"
     codes = [l["code"] for s in contenu.contexte["methodologie"]["sections"] for l in s["lignes"]]
-    assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"])
+    assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "NDLS_EVOL_PC",
+                                    "PLACES_PF"])
 
 
 def test_missing_file_and_year_without_data(tmp_path, minuscule):
@@ -163,3 +164,29 @@ def test_kaleido_fallback_draws_the_same_svg(contenu):
     (fragment,) = rendu.fragments
     svg = base64.b64decode(re.search(r"base64,([^\"]+)", fragment).group(1)).decode("utf-8")
     assert "<svg" in svg and "Données synthétiques de démonstration" in svg
+
+
+def test_ndls_change_is_the_published_constant_perimeter_change(contenu, minuscule):
+    """Raw totals 3 100 → 3 250 (+4,8 %) but NDLS_EVOL_PC is −1,2 %: the report shows −1,2 % for France
+    (card and table), the group and the city, and never the raw-total change."""
+    carte = {c["code"]: c for c in contenu.contexte["synthese"]["cartes"]}["NDLS_PERS"]
+    assert carte["evolution"] == "-1,2\u00a0%" and carte["evolution_libelle"] == "évolution à périmètre constant"
+    assert "somme des villes décomptées" in carte["libelle"]
+    (section_d,) = [s for s in contenu.contexte["synthese"]["sections"] if s["titre"].startswith("D.")]
+    france = ligne(section_d["lignes"], "NDLS_PERS")
+    assert france["evolution"] == "-1,2\u00a0%"
+    assert france["libelle"].endswith("(somme des villes décomptées) — évolution à périmètre constant")
+    assert ligne(section_d["lignes"], "NDLS_EVOL_PC")["evolution"] == ct.NON_COMPARABLE
+    ville = ligne(fiche(contenu, LDA_B)["lignes"], "NDLS_PERS")
+    assert (ville["n_1"], ville["n"], ville["evolution"]) == (f"3{NNBSP}100", f"3{NNBSP}250", "-1,2\u00a0%")
+    assert "somme" not in ville["libelle"]
+    groupe = ct.evolution_indicateur(charger(minuscule, ANNEE_MINUSCULE), "NDLS_PERS", "groupe", "LDA", ANNEE_MINUSCULE)
+    assert groupe == "-1,2\u00a0%"
+    textes = [l["evolution"] for l in section_d["lignes"]] + [ville["evolution"], carte["evolution"]]
+    assert "+4,8\u00a0%" not in textes
+    assert contenu.contexte["ndls"]["perimetre"] == (
+        "« France » n'est pas la France entière : c'est la somme des villes qui ont tenu une Nuit de la "
+        "Solidarité en 2019, dans 1 département (Paris).")
+    ndls = {l["libelle"]: l for l in contenu.contexte["ndls"]["lignes"]}
+    assert ndls["France (somme des villes décomptées)"]["evolution"] == "-1,2\u00a0%"
+    assert ndls["Ville de Test"]["evolution"] == "-1,2\u00a0%"
