@@ -243,11 +243,20 @@ def _annees_texte(d: DonneesRapport) -> list[str]:
     return [str(a) for a in d.annees if a <= d.annee]
 
 
+def avertissement_couverture(d: DonneesRapport) -> str:
+    """The cover's warning on synthetic data: the publication's sentence, which says « Données
+    synthétiques de démonstration » once (the mention is added only when the sentence lacks it)."""
+    texte = d.a_propos.get("avertissement", "").strip()
+    if not d.synthetique or gr.MENTION_SYNTHETIQUE.lower() in texte.lower():
+        return texte
+    return f"{gr.MENTION_SYNTHETIQUE}. {texte}".strip()
+
+
 def couverture(d: DonneesRapport) -> dict:
     return {
         "titre": f"Rapport annuel {d.annee}",
         "date_construction": date_francaise(d.a_propos.get("date_construction")),
-        "avertissement": d.a_propos.get("avertissement", ""),
+        "avertissement": avertissement_couverture(d),
         "n_territoires": d.territoires_lda().height,
     }
 

@@ -68,7 +68,10 @@ EVALUATION = [
 ]
 
 
-def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True) -> Path:
+def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True,
+                         annee_ndls_seule: str | None = None) -> Path:
+    """`annee_ndls_seule`: a later year where only the Nuit de la Solidarité of « Ville de Test » is
+    published (as Paris's published total is for the year in progress)."""
     libelles = {t[1]: (t[0], t[2]) for t in TERRITOIRES}
     with duckdb.connect(str(chemin)) as conn:
         conn.execute("create schema publication")
@@ -87,6 +90,13 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
                         "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
                         [code, ttype, territoire, libelle, periode, valeur, statut, SOURCES[code]],
                     )
+        if annee_ndls_seule:
+            for territoire in ("FR", "LDA", LDA_B, "75"):
+                ttype, libelle = libelles[territoire]
+                conn.execute(
+                    "insert into publication.indicateurs values ('NDLS_PERS', ?, ?, ?, ?, 2500, null, null, 'ok', 'ndls', 0)",
+                    [ttype, territoire, libelle, annee_ndls_seule],
+                )
         conn.execute(
             """create table publication.territoires (territoire_type varchar, territoire_code varchar,
             territoire_libelle varchar, ami integer, nature varchar, population bigint)"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -190,3 +191,19 @@ def test_ndls_change_is_the_published_constant_perimeter_change(contenu, minuscu
     ndls = {l["libelle"]: l for l in contenu.contexte["ndls"]["lignes"]}
     assert ndls["France (somme des villes décomptées)"]["evolution"] == "-1,2\u00a0%"
     assert ndls["Ville de Test"]["evolution"] == "-1,2\u00a0%"
+
+
+def test_a_year_not_over_or_incomplete_is_refused_in_french(tmp_path):
+    """Only the Nuit de la Solidarité of 2020 is published (as Paris's total for the year in
+    progress): 2020 is refused, whether it is not over yet or over but incomplete."""
+    chemin = construire_minuscule(tmp_path / "p.duckdb", annee_ndls_seule="2020")
+    with pytest.raises(RapportError, match=r"L'année 2020 n'est pas terminée .*la dernière est 2019 "
+                                           r"\(années disponibles : 2017 à 2019"):
+        charger(chemin, 2020, aujourdhui=date(2020, 12, 6))
+    with pytest.raises(RapportError, match=r"Données incomplètes pour l'année 2020 .*la France n'y a que 1 valeurs "
+                                           r"publiées, contre 7 .*années disponibles : 2017 à 2019"):
+        charger(chemin, 2020, aujourdhui=date(2026, 12, 6))
+    assert charger(chemin, 2019, aujourdhui=date(2020, 12, 6)).annees == [2017, 2018, 2019]
+    # A year not over is refused even when complete: 2019 on 6 December 2019.
+    with pytest.raises(RapportError, match="L'année 2019 n'est pas terminée"):
+        charger(chemin, 2019, aujourdhui=date(2019, 12, 6))

@@ -121,6 +121,12 @@ def test_html_is_self_contained(html, rapport_pipeline):
     assert milliers  # the Nuits de la Solidarité chart has ticks in thousands
 
 
+def test_cover_says_its_synthetic_sentence_once(html):
+    couverture = re.search(r'<section class="page couverture" id="couverture">(.*?)</section>', html, re.S).group(1)
+    assert couverture.count("Données synthétiques de démonstration") == 1
+    assert "elles ne décrivent aucune personne ni aucun territoire réel" in couverture
+
+
 def test_cover_and_sections(pages, rapport_pipeline):
     assert "Rapport annuel 2025" in pages[0] and "Données synthétiques de démonstration" in pages[0]
     texte = " ".join(pages)
