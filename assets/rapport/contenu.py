@@ -15,6 +15,7 @@ import polars as pl
 
 from assets.rapport import graphiques as gr
 from assets.rapport.donnees import DonneesRapport
+from observatoire_commun.presentation import libelle_regle
 from observatory_app import format as fr
 
 #: The national headline figures (the same as the observatory's Vue nationale).
@@ -255,7 +256,7 @@ def avertissement_couverture(d: DonneesRapport) -> str:
 def couverture(d: DonneesRapport) -> dict:
     return {
         "titre": f"Rapport annuel {d.annee}",
-        "date_construction": date_francaise(d.a_propos.get("date_construction")),
+        "date_construction": fr.horodatage_iso(d.a_propos.get("date_construction")) + " (heure de Paris)",
         "avertissement": avertissement_couverture(d),
         "n_territoires": d.territoires_lda().height,
     }
@@ -418,31 +419,49 @@ def _evolution_pc(cellule: tuple[float | None, str]) -> str:
 
 
 def qualite(d: DonneesRapport) -> dict:
+    """Every file: loaded ones by source (read = accepted + quarantined + skipped), refused ones with
+    their reason; refused lines by rule (French labels); every check, failed ones first; times in
+    Paris time."""
     sources = []
     regles = []
+    refuses = []
     if d.qualite.height:
-        fichiers = d.qualite.unique(["source", "file_name"], keep="first")
-        dernier = (pl.col("ingested_at").max().cast(pl.String) if "ingested_at" in fichiers.columns
-                   else pl.lit(None, pl.String)).alias("dernier")
+        q = d.qualite
+        if "rows_skipped" not in q.columns:
+            q = q.with_columns(pl.lit(0, pl.Int64).alias("rows_skipped"))
+        if "statut" in q.columns:
+            for r in (q.filter(pl.col("statut") == "refuse").unique(["source", "file_name"])
+                      .sort("source", "file_name").iter_rows(named=True)):
+                motif = r.get("motif") or ""
+                refuses.append({"source": majuscule(gr.libelle_source(r["source"])), "fichier": r["file_name"],
+                                "motif": motif.split(" : ", 1)[-1] if motif else fr.ABSENT})
+            q = q.filter(pl.col("statut") != "refuse")
+        fichiers = q.unique(["source", "file_name"], keep="first")
+        dernier = (pl.col("ingested_at").max() if "ingested_at" in fichiers.columns
+                   else pl.lit(None)).alias("dernier")
         for r in fichiers.group_by("source").agg(
             pl.len().alias("fichiers"), pl.col("rows_read").sum(), pl.col("rows_accepted").sum(),
-            pl.col("rows_quarantined").sum(), dernier,
+            pl.col("rows_quarantined").sum(), pl.col("rows_skipped").sum(), dernier,
         ).sort("source").iter_rows(named=True):
             part = 100 * r["rows_quarantined"] / r["rows_read"] if r["rows_read"] else None
             sources.append({
                 "source": majuscule(gr.libelle_source(r["source"])), "fichiers": fr.nombre(r["fichiers"]),
                 "lues": fr.nombre(r["rows_read"]), "acceptees": fr.nombre(r["rows_accepted"]),
-                "quarantaine": fr.nombre(r["rows_quarantined"]), "part": fr.pourcentage(part, 2),
-                "dernier": date_francaise(r["dernier"].replace(" ", "T")) if r["dernier"] else fr.ABSENT,
+                "quarantaine": fr.nombre(r["rows_quarantined"]), "ignorees": fr.nombre(r["rows_skipped"]),
+                "part": fr.pourcentage(part, 2),
+                "dernier": fr.horodatage(r["dernier"]) if r["dernier"] is not None else fr.ABSENT,
+                "equilibre": r["rows_read"] == r["rows_accepted"] + r["rows_quarantined"] + r["rows_skipped"],
             })
-        for r in (d.qualite.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
+        for r in (q.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
                   .agg(pl.col("n").sum()).sort("n", descending=True).iter_rows(named=True)):
-            regles.append({"source": majuscule(gr.libelle_source(r["source"])), "regle": r["rule"], "n": fr.nombre(r["n"])})
+            regles.append({"source": majuscule(gr.libelle_source(r["source"])), "regle": libelle_regle(r["rule"]),
+                           "n": fr.nombre(r["n"])})
     controles = []
     for r in d.qualite_controles.iter_rows(named=True) if d.qualite_controles.height else []:
         controles.append({"suite": r["suite"], "expectation": r["expectation"],
                           "resultat": "réussi" if r["success"] else "en échec", "ok": bool(r["success"]),
                           "observe": r.get("observed") or ""})
+    controles.sort(key=lambda r: r["ok"])  # failed ones first
     couverture = []
     annee = str(d.annee)
     lda = d.indicateurs.filter((pl.col("periode") == annee) & (pl.col("territoire_type") == "territoire_lda"))
@@ -453,9 +472,11 @@ def qualite(d: DonneesRapport) -> dict:
         couverture.append({"source": majuscule(gr.libelle_source(r["source"])),
                            **{k: fr.nombre(r[k]) for k in ("ok", "secret", "absent", "total")}})
     n_ok = sum(1 for r in controles if r["ok"])
-    return {"sources": sources, "regles": regles, "controles": controles, "couverture": couverture,
-            "controles_resume": f"{n_ok} contrôle{'s' if n_ok > 1 else ''} réussi{'s' if n_ok > 1 else ''} "
-                                f"sur {len(controles)}"}
+    n_echec = len(controles) - n_ok
+    resume = (f"{n_echec} en échec, " if n_echec else "") + (
+        f"{n_ok} contrôle{'s' if n_ok > 1 else ''} réussi{'s' if n_ok > 1 else ''} sur {len(controles)}")
+    return {"sources": sources, "regles": regles, "refuses": refuses, "controles": controles,
+            "couverture": couverture, "controles_resume": resume}
 
 
 def methodologie(d: DonneesRapport) -> dict:

@@ -110,13 +110,17 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
         conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
         conn.execute(
             """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
-            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint)"""
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp,
+            rows_skipped bigint, statut varchar, motif varchar)"""
         )
         conn.executemany(
-            "insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?)",
-            [("siao", "siao_01_2019-01.csv", 1000, 990, 10, "invalid_date", 7),
-             ("siao", "siao_01_2019-01.csv", 1000, 990, 10, "malformed_row", 3),
-             ("sne", "sne_attributions_2019.csv", 12_345, 12_345, 0, None, 0)],
+            "insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [("siao", "siao_01_2019-01.csv", 1000, 990, 10, "invalid_date", 7, "2020-01-02 03:04:05", 0, "charge", None),
+             ("siao", "siao_01_2019-01.csv", 1000, 990, 10, "malformed_row", 3, "2020-01-02 03:04:05", 0, "charge", None),
+             ("siao", "siao_02_2019-01.csv", 0, 0, 0, None, 0, "2020-01-02 03:04:05", 0, "refuse",
+              "siao_02_2019-01.csv : colonne obligatoire absente « Date d'extraction »"),
+             ("sne", "sne_attributions_2019.csv", 12_345, 12_345, 0, None, 0, "2020-01-02 03:04:05", 0, "charge", None),
+             ("barometre", "ind-302.csv", 1_080, 0, 0, None, 0, "2020-07-02 03:04:05", 1_080, "charge", None)],
         )
         conn.execute(
             """create table publication.qualite_controles (suite varchar, expectation varchar,
@@ -125,7 +129,9 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
         conn.execute(
             """insert into publication.qualite_controles values
             ('publication_indicateurs', 'statut ∈ {ok, absent, secret}', 'publication.indicateurs', true,
-             '0 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05')"""
+             '0 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05'),
+            ('publication_indicateurs', 'valeur nulle si secret', 'publication.indicateurs', false,
+             '2 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05')"""
         )
         conn.execute(
             """create table publication.series_publiees (serie varchar, territoire_type varchar,

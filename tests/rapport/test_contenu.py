@@ -129,8 +129,19 @@ def test_quality_and_methodology_come_from_the_file(contenu):
     qualite = contenu.contexte["qualite"]
     siao = [s for s in qualite["sources"] if s["source"].startswith("SI-SIAO")][0]
     assert (siao["fichiers"], siao["lues"], siao["quarantaine"], siao["part"]) == ("1", f"1{NNBSP}000", "10", "1,00\u00a0%")
-    assert [r["regle"] for r in qualite["regles"]] == ["invalid_date", "malformed_row"]
-    assert qualite["controles_resume"] == "1 contrôle réussi sur 1"
+    assert [r["regle"] for r in qualite["regles"]] == ["date invalide", "ligne mal formée (nombre de champs incorrect)"]
+    # The refused file is listed with its reason, not counted among the loaded ones.
+    assert qualite["refuses"] == [{"source": "SI-SIAO (demandes d'hébergement)", "fichier": "siao_02_2019-01.csv",
+                                   "motif": "colonne obligatoire absente « Date d'extraction »"}]
+    # The Baromètre: 1 080 read = 0 accepted + 0 quarantined + 1 080 skipped, shown.
+    barometre = [s for s in qualite["sources"] if s["source"].startswith("Baromètre")][0]
+    assert (barometre["lues"], barometre["acceptees"], barometre["quarantaine"], barometre["ignorees"]) == (
+        f"1{NNBSP}080", "0", "0", f"1{NNBSP}080")
+    assert all(s["equilibre"] for s in qualite["sources"])
+    # Paris time (UTC+2 in July), the failed check counted and listed first.
+    assert barometre["dernier"] == "2 juillet 2020 à 05 h 04"
+    assert qualite["controles_resume"] == "1 en échec, 1 contrôle réussi sur 2"
+    assert [c["resultat"] for c in qualite["controles"]] == ["en échec", "réussi"]
     codes = [l["code"] for s in contenu.contexte["methodologie"]["sections"] for l in s["lignes"]]
     assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "NDLS_EVOL_PC",
                                     "PLACES_PF"])
