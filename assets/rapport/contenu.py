@@ -253,11 +253,28 @@ def avertissement_couverture(d: DonneesRapport) -> str:
     return f"{gr.MENTION_SYNTHETIQUE}. {texte}".strip()
 
 
+def echelle_demo(d: DonneesRapport) -> str:
+    """The demo's scale, from `a_propos.generateur_scale` (written by the publication when the data
+    are the generator's): « » when the data are real or the scale is unknown."""
+    if not d.synthetique:
+        return ""
+    try:
+        echelle = float(d.a_propos.get("generateur_scale", ""))
+    except ValueError:
+        return ""
+    pourcent = fr.nombre(100 * echelle, 0 if (100 * echelle).is_integer() else 1)
+    return (f"Échelle de la démonstration : {pourcent} % des volumes nationaux pour les demandes SIAO et le SNE "
+            "(attributions, demandes) ; les Nuits de la Solidarité et l'offre de places gardent leurs ordres "
+            "de grandeur réels. Les effectifs sont donc bien plus petits que les vrais, et davantage de cases "
+            "sont couvertes par le secret statistique.")
+
+
 def couverture(d: DonneesRapport) -> dict:
     return {
         "titre": f"Rapport annuel {d.annee}",
         "date_construction": fr.horodatage_iso(d.a_propos.get("date_construction")) + " (heure de Paris)",
         "avertissement": avertissement_couverture(d),
+        "echelle": echelle_demo(d),
         "n_territoires": d.territoires_lda().height,
     }
 

@@ -148,7 +148,8 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
             "insert into publication.a_propos values (?, ?)",
             [("donnees", "synthétiques" if synthetique else "réelles"),
              ("avertissement", "Données synthétiques de démonstration (test)." if synthetique else "Données réelles."),
-             ("seuil_secret_statistique", "11"), ("date_construction", "2020-01-02T03:04:05+00:00")],
+             ("seuil_secret_statistique", "11"), ("date_construction", "2020-01-02T03:04:05+00:00"),
+             *([("generateur_scale", "0.05")] if synthetique else [])],
         )
         if evaluation:
             conn.execute(

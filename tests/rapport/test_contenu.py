@@ -218,3 +218,10 @@ def test_a_year_not_over_or_incomplete_is_refused_in_french(tmp_path):
     # A year not over is refused even when complete: 2019 on 6 December 2019.
     with pytest.raises(RapportError, match="L'année 2019 n'est pas terminée"):
         charger(chemin, 2019, aujourdhui=date(2019, 12, 6))
+
+
+def test_the_demo_scale_is_stated(contenu, tmp_path):
+    echelle = contenu.contexte["couverture"]["echelle"]
+    assert echelle.startswith("Échelle de la démonstration : 5 % des volumes nationaux")
+    reel = ct.construire(charger(construire_minuscule(tmp_path / "r.duckdb", synthetique=False), ANNEE_MINUSCULE))
+    assert reel.contexte["couverture"]["echelle"] == ""

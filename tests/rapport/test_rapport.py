@@ -125,6 +125,8 @@ def test_cover_says_its_synthetic_sentence_once(html):
     couverture = re.search(r'<section class="page couverture" id="couverture">(.*?)</section>', html, re.S).group(1)
     assert couverture.count("Données synthétiques de démonstration") == 1
     assert "elles ne décrivent aucune personne ni aucun territoire réel" in couverture
+    # The generator's scale of this publication (simulate(scale=0.003)), from publication.a_propos.
+    assert "Échelle de la démonstration : 0,3 % des volumes nationaux" in couverture
 
 
 def test_cover_and_sections(pages, rapport_pipeline):
