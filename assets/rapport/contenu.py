@@ -444,7 +444,8 @@ def qualite(d: DonneesRapport) -> dict:
     refuses = []
     if d.qualite.height:
         q = d.qualite
-        if "rows_skipped" not in q.columns:
+        ignorees_publiees = "rows_skipped" in q.columns  # an older publication file: unknown, not 0
+        if not ignorees_publiees:
             q = q.with_columns(pl.lit(0, pl.Int64).alias("rows_skipped"))
         if "statut" in q.columns:
             for r in (q.filter(pl.col("statut") == "refuse").unique(["source", "file_name"])
@@ -464,7 +465,7 @@ def qualite(d: DonneesRapport) -> dict:
             sources.append({
                 "source": majuscule(gr.libelle_source(r["source"])), "fichiers": fr.nombre(r["fichiers"]),
                 "lues": fr.nombre(r["rows_read"]), "acceptees": fr.nombre(r["rows_accepted"]),
-                "quarantaine": fr.nombre(r["rows_quarantined"]), "ignorees": fr.nombre(r["rows_skipped"]),
+                "quarantaine": fr.nombre(r["rows_quarantined"]), "ignorees": fr.nombre(r["rows_skipped"]) if ignorees_publiees else fr.ABSENT,
                 "part": fr.pourcentage(part, 2),
                 "dernier": fr.horodatage(r["dernier"]) if r["dernier"] is not None else fr.ABSENT,
                 "equilibre": r["rows_read"] == r["rows_accepted"] + r["rows_quarantined"] + r["rows_skipped"],
