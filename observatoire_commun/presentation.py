@@ -2,6 +2,36 @@
 
 from __future__ import annotations
 
+#: The national headline figures (Vue nationale and the report's synthesis).
+CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
+#: Section titles of the catalogue (indicators.md), for Méthodologie and the report.
+SECTIONS = {
+    "A": "Accès au logement social (SNE)",
+    "B": "Demande d'hébergement (SI-SIAO)",
+    "C": "Parcours (SI-SIAO et SNE reliés)",
+    "D": "Rue (Nuits de la Solidarité)",
+    "E": "Offre de logement adapté",
+    "F": "Évaluation des territoires Logement d'abord",
+}
+#: Section F indicators: (code, French label, unit of the change).
+EVALUATION_INDICATEURS = [
+    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "pt"),
+    ("ATTR_SD_100K", "Attributions à des ménages sans domicile pour 100 000 habitants", ""),
+]
+#: First call (AMI) of the Logement d'abord territories; a territory's reference year is the year
+#: before its call, the group LDA's the year before the first call.
+PREMIER_APPEL = 2018
+
+
+def annee_reference(ami: int) -> int:
+    """The reference year of a Logement d'abord territory: the year before its call."""
+    return int(ami) - 1
+
+
+ANNEE_REFERENCE_GROUPE = annee_reference(PREMIER_APPEL)
+#: Disclosure threshold used when a publication file does not say it (data/config/secret_statistique.yaml).
+SEUIL_SECRET_DEFAUT = 11
+
 #: The time zone every date and time is shown in.
 FUSEAU = "Europe/Paris"
 
@@ -32,4 +62,5 @@ def libelle_regle(code: str | None) -> str:
     return REGLES.get(code, code)
 
 
-__all__ = ["FUSEAU", "REGLES", "libelle_regle"]
+__all__ = ["ANNEE_REFERENCE_GROUPE", "CHIFFRES_CLES", "EVALUATION_INDICATEURS", "FUSEAU", "PREMIER_APPEL", "REGLES",
+           "SECTIONS", "SEUIL_SECRET_DEFAUT", "annee_reference", "libelle_regle"]

@@ -15,27 +15,15 @@ import polars as pl
 
 from assets.rapport import graphiques as gr
 from assets.rapport.donnees import DonneesRapport
-from observatoire_commun.presentation import libelle_regle
+from observatoire_commun.presentation import (  # one wording with the app  # noqa: F401
+    ANNEE_REFERENCE_GROUPE, CHIFFRES_CLES, EVALUATION_INDICATEURS, SECTIONS, annee_reference, libelle_regle,
+)
 from observatory_app import format as fr
 
-#: The national headline figures (the same as the observatory's Vue nationale).
-CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
 #: The key indicators of a Logement d'abord territory's page.
 INDICATEURS_TERRITOIRE = [
     "ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DELAI_ATTR_SD", "DEM_URG", "MEN_URG", "TX_NON_POURVUES",
     "TX_SORTIES_LOG", "ACCES_DIRECT", "NDLS_PERS", "PLACES_PF", "TX_EQUIP_LA",
-]
-SECTIONS = {
-    "A": "Accès au logement social (SNE)",
-    "B": "Demande d'hébergement (SI-SIAO)",
-    "C": "Parcours (SI-SIAO et SNE reliés)",
-    "D": "Rue (Nuits de la Solidarité)",
-    "E": "Offre de logement adapté",
-}
-#: Section F indicators: (code, French label, unit of the change).
-EVALUATION_INDICATEURS = [
-    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "pt"),
-    ("ATTR_SD_100K", "Attributions à des ménages sans domicile pour 100 000 habitants", ""),
 ]
 #: Nuits de la Solidarité (indicators.md §D): the change of the count is the published change at
 #: constant perimeter (sectors covered in both editions), never the change of two raw totals; the
@@ -43,8 +31,6 @@ EVALUATION_INDICATEURS = [
 NDLS_PERS, NDLS_EVOL_PC = "NDLS_PERS", "NDLS_EVOL_PC"
 NON_COMPARABLE = "n.c."
 LIBELLE_PERIMETRE_CONSTANT = "évolution à périmètre constant"
-#: The group LDA's reference year (the year before the 2018 call), as in marts.evaluation_lda.
-ANNEE_REFERENCE_GROUPE = 2017
 NATURES = {
     "epci": "intercommunalité (EPCI)",
     "departement": "département",
@@ -323,7 +309,7 @@ def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
             groupe.append({"annee": a, "libelle": libelle, "ligne": ligne})
     territoires = []
     for t in d.territoires_lda().iter_rows(named=True):
-        reference = int(t["ami"]) - 1
+        reference = annee_reference(t["ami"])
         lignes_t = {code: evaluation(d, code, "territoire_lda", t["territoire_code"], reference, annee)
                     for code, _, _ in EVALUATION_INDICATEURS} if annee > reference else {}
         territoires.append({"libelle": t["territoire_libelle"], "ami": t["ami"], "reference": reference,
@@ -360,7 +346,7 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
     pages = []
     for t in d.territoires_lda().iter_rows(named=True):
         code = t["territoire_code"]
-        reference = int(t["ami"]) - 1
+        reference = annee_reference(t["ami"])
         lignes = [_ligne_indicateur(d, i, "territoire_lda", code, annee, comparaisons) for i in INDICATEURS_TERRITOIRE]
         fig = gr.tendances(
             [(t["territoire_libelle"], d.serie("TX_ATTR_SD", "territoire_lda", code)),

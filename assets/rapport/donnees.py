@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from observatoire_commun import annees_completes, derniere_annee_terminee
+from observatoire_commun.presentation import SEUIL_SECRET_DEFAUT
 
 #: Territory types the report shows (the départements and régions are not in the report).
 TYPES_RAPPORT = ("france", "groupe", "territoire_lda")
@@ -63,9 +64,9 @@ class DonneesRapport:
     @property
     def seuil(self) -> int:
         try:
-            return int(self.a_propos.get("seuil_secret_statistique", "11"))
+            return int(self.a_propos.get("seuil_secret_statistique", SEUIL_SECRET_DEFAUT))
         except ValueError:
-            return 11
+            return SEUIL_SECRET_DEFAUT
 
     def territoires_lda(self) -> pl.DataFrame:
         """The Logement d'abord territories, by call (AMI) then name."""
