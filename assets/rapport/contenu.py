@@ -145,9 +145,8 @@ def _valeur_eval(d: DonneesRapport, indicateur: str, ttype: str, code: str, anne
 
 
 def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, reference: int, annee: int) -> LigneEvaluation:
-    """The difference in differences of one territory for `annee` against `reference`: from
-    `publication.evaluation_lda` when the file holds it (with its bootstrap interval), else from the
-    published values (no interval; « s » when a value it needs is secret)."""
+    """The difference in differences of one territory for `annee` against `reference`, read from
+    `publication.evaluation_lda` (with its bootstrap interval); « — » when the file has no such row."""
     suffixe = "pt" if indicateur == "TX_ATTR_SD" else ""
     unite = "%" if indicateur == "TX_ATTR_SD" else "pour 100 000 habitants"
     if d.evaluation is not None and d.evaluation.height:
@@ -168,20 +167,11 @@ def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, refere
                 fr.valeur(r["valeur"], "ok", unite), signe(r["evolution_territoire"], 1, suffixe),
                 signe(r["evolution_reste_france"], 1, suffixe), signe(r["did"], 1, suffixe), ic, r["did"],
             )
-    cellules = [
-        _valeur_eval(d, indicateur, ttype, code, annee), _valeur_eval(d, indicateur, ttype, code, reference),
-        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", annee),
-        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", reference),
-    ]
-    (vt, st), (vr, sr), (hn, _), (hr, _) = cellules
-    statuts = {s for _, s in cellules}
-    ref_txt, val_txt = fr.valeur(vr, sr, unite), fr.valeur(vt, st, unite)
-    if "secret" in statuts or statuts - {"ok"}:
-        manque = fr.SECRET if "secret" in statuts else fr.ABSENT
-        return LigneEvaluation(indicateur, reference, ref_txt, val_txt, manque, manque, manque, fr.ABSENT)
-    evo_t, evo_h = vt - vr, hn - hr
-    return LigneEvaluation(indicateur, reference, ref_txt, val_txt, signe(evo_t, 1, suffixe), signe(evo_h, 1, suffixe),
-                           signe(evo_t - evo_h, 1, suffixe), fr.ABSENT, evo_t - evo_h)
+    # The difference in differences is computed once, by the evaluation asset (marts.evaluation_lda):
+    # without its published row the report shows « — », never a figure of its own.
+    ref_txt, val_txt = (fr.valeur(*_valeur_eval(d, indicateur, ttype, code, a), unite) for a in (reference, annee))
+    a = fr.ABSENT
+    return LigneEvaluation(indicateur, reference, ref_txt, val_txt, a, a, a, a)
 
 
 # --- sections ---------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 opened read-only. One `DonneesRapport` holds every table the report needs, as polars frames.
 
 The evaluation of section F (`marts.evaluation_lda`) is read from `publication.evaluation_lda`
-when the publication file holds it; otherwise `evaluation` is None and the report computes the
-difference in differences from the published values (no bootstrap interval).
+when the publication file holds it; otherwise `evaluation` is None and the report shows « — » (the
+difference in differences is computed once, by the evaluation asset).
 """
 
 from __future__ import annotations

@@ -76,9 +76,10 @@ def test_evaluation_from_the_published_table_with_its_interval(contenu):
     assert tx.intervalle == "[+1,3 ; +4,5]"
     assert contenu.contexte["comparaison"]["intervalle_publie"] is True
     assert "descriptive, pas causale" in contenu.contexte["comparaison"]["methode"]
-    # 2018 has no row in the table: computed from the published values, without an interval.
+    # 2018 has no row in the table: the report computes no difference of its own.
     tx18 = groupe[(2018, "TX_ATTR_SD")]
-    assert tx18.did == "+0,8\u00a0pt" and tx18.intervalle == "—"  # (5.9091 − 5) − (5.1515 − 5)
+    assert (tx18.did, tx18.intervalle) == ("—", "—")
+    assert tx18.valeur == "5,9\u00a0%"  # the published value itself is shown
 
 
 def test_evaluation_of_a_secret_territory_is_secret(contenu):
@@ -88,16 +89,15 @@ def test_evaluation_of_a_secret_territory_is_secret(contenu):
     assert fiche(contenu, LDA_B)["evaluations"] == {}  # 2019 is before its reference year 2020
 
 
-def test_evaluation_without_the_table_uses_published_values(tmp_path):
+def test_evaluation_without_the_table_is_not_recomputed(tmp_path):
+    """The difference in differences is the evaluation asset's only: without publication.evaluation_lda
+    the report shows « — » (it used to recompute +2,7 pt from the published values)."""
     chemin = construire_minuscule(tmp_path / "p.duckdb", evaluation=False)
     contenu = ct.construire(charger(chemin, ANNEE_MINUSCULE))
     groupe = {(g["annee"], g["ligne"].indicateur): g["ligne"] for g in contenu.contexte["comparaison"]["groupe"]}
-    assert groupe[(2019, "TX_ATTR_SD")].did == "+2,7\u00a0pt"  # (8 − 5) − (5.2961 − 5)
-    assert groupe[(2019, "TX_ATTR_SD")].intervalle == "—"
-    # ATTR_SD per 100 000: LDA (400 − 200) / 400 000 × 1e5 = 50; HORS_LDA (389 − 300) / 600 000 × 1e5 ≈ 14.8
-    assert groupe[(2019, "ATTR_SD_100K")].did == "+35,2"
+    assert (groupe[(2019, "TX_ATTR_SD")].did, groupe[(2019, "TX_ATTR_SD")].intervalle) == ("—", "—")
+    assert groupe[(2019, "ATTR_SD_100K")].did == "—"
     assert contenu.contexte["comparaison"]["intervalle_publie"] is False
-    assert fiche(contenu, LDA_A)["evaluations"]["TX_ATTR_SD"].did == "s"
     assert "pas une mesure d'effet causal" in contenu.contexte["comparaison"]["methode"]
 
 
