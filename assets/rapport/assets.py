@@ -6,12 +6,13 @@ import dagster as dg
 from assets.diffusion.resources import PublicationFileResource
 from assets.rapport.generation import RapportError, generer
 from assets.rapport.resources import RapportsResource
+from observatoire_commun import PREMIERE_ANNEE
 
 GROUP = "rapport"
 KEY = dg.AssetKey(["rapport", "annuel"])
 #: One partition per calendar year, from the first year of the observatory's series. A year's
 #: partition exists once the year is over (the window 2025 closes on 1 January 2026).
-PARTITIONS = dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start="2015")
+PARTITIONS = dg.TimeWindowPartitionsDefinition(cron_schedule="0 0 1 1 *", fmt="%Y", start=str(PREMIERE_ANNEE))
 
 
 @dg.asset(

@@ -15,29 +15,22 @@ import polars as pl
 
 from assets.rapport import graphiques as gr
 from assets.rapport.donnees import DonneesRapport
+from observatoire_commun.presentation import (  # one wording with the app  # noqa: F401
+    ANNEE_REFERENCE_GROUPE, CHIFFRES_CLES, EVALUATION_INDICATEURS, SECTIONS, annee_reference, libelle_regle,
+)
 from observatory_app import format as fr
 
-#: The national headline figures (the same as the observatory's Vue nationale).
-CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
 #: The key indicators of a Logement d'abord territory's page.
 INDICATEURS_TERRITOIRE = [
     "ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DELAI_ATTR_SD", "DEM_URG", "MEN_URG", "TX_NON_POURVUES",
     "TX_SORTIES_LOG", "ACCES_DIRECT", "NDLS_PERS", "PLACES_PF", "TX_EQUIP_LA",
 ]
-SECTIONS = {
-    "A": "Accès au logement social (SNE)",
-    "B": "Demande d'hébergement (SI-SIAO)",
-    "C": "Parcours (SI-SIAO et SNE reliés)",
-    "D": "Rue (Nuits de la Solidarité)",
-    "E": "Offre de logement adapté",
-}
-#: Section F indicators: (code, French label, unit of the change).
-EVALUATION_INDICATEURS = [
-    ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile", "pt"),
-    ("ATTR_SD_100K", "Attributions à des ménages sans domicile pour 100 000 habitants", ""),
-]
-#: The group LDA's reference year (the year before the 2018 call), as in marts.evaluation_lda.
-ANNEE_REFERENCE_GROUPE = 2017
+#: Nuits de la Solidarité (indicators.md §D): the change of the count is the published change at
+#: constant perimeter (sectors covered in both editions), never the change of two raw totals; the
+#: other NdlS figures have no constant-perimeter change (« n.c. »).
+NDLS_PERS, NDLS_EVOL_PC = "NDLS_PERS", "NDLS_EVOL_PC"
+NON_COMPARABLE = "n.c."
+LIBELLE_PERIMETRE_CONSTANT = "évolution à périmètre constant"
 NATURES = {
     "epci": "intercommunalité (EPCI)",
     "departement": "département",
@@ -152,9 +145,8 @@ def _valeur_eval(d: DonneesRapport, indicateur: str, ttype: str, code: str, anne
 
 
 def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, reference: int, annee: int) -> LigneEvaluation:
-    """The difference in differences of one territory for `annee` against `reference`: from
-    `publication.evaluation_lda` when the file holds it (with its bootstrap interval), else from the
-    published values (no interval; « s » when a value it needs is secret)."""
+    """The difference in differences of one territory for `annee` against `reference`, read from
+    `publication.evaluation_lda` (with its bootstrap interval); « — » when the file has no such row."""
     suffixe = "pt" if indicateur == "TX_ATTR_SD" else ""
     unite = "%" if indicateur == "TX_ATTR_SD" else "pour 100 000 habitants"
     if d.evaluation is not None and d.evaluation.height:
@@ -175,35 +167,49 @@ def evaluation(d: DonneesRapport, indicateur: str, ttype: str, code: str, refere
                 fr.valeur(r["valeur"], "ok", unite), signe(r["evolution_territoire"], 1, suffixe),
                 signe(r["evolution_reste_france"], 1, suffixe), signe(r["did"], 1, suffixe), ic, r["did"],
             )
-    cellules = [
-        _valeur_eval(d, indicateur, ttype, code, annee), _valeur_eval(d, indicateur, ttype, code, reference),
-        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", annee),
-        _valeur_eval(d, indicateur, "groupe", "HORS_LDA", reference),
-    ]
-    (vt, st), (vr, sr), (hn, _), (hr, _) = cellules
-    statuts = {s for _, s in cellules}
-    ref_txt, val_txt = fr.valeur(vr, sr, unite), fr.valeur(vt, st, unite)
-    if "secret" in statuts or statuts - {"ok"}:
-        manque = fr.SECRET if "secret" in statuts else fr.ABSENT
-        return LigneEvaluation(indicateur, reference, ref_txt, val_txt, manque, manque, manque, fr.ABSENT)
-    evo_t, evo_h = vt - vr, hn - hr
-    return LigneEvaluation(indicateur, reference, ref_txt, val_txt, signe(evo_t, 1, suffixe), signe(evo_h, 1, suffixe),
-                           signe(evo_t - evo_h, 1, suffixe), fr.ABSENT, evo_t - evo_h)
+    # The difference in differences is computed once, by the evaluation asset (marts.evaluation_lda):
+    # without its published row the report shows « — », never a figure of its own.
+    ref_txt, val_txt = (fr.valeur(*_valeur_eval(d, indicateur, ttype, code, a), unite) for a in (reference, annee))
+    a = fr.ABSENT
+    return LigneEvaluation(indicateur, reference, ref_txt, val_txt, a, a, a, a)
 
 
 # --- sections ---------------------------------------------------------------------------------
 
 
+def evolution_indicateur(d: DonneesRapport, code: str, ttype: str, tcode: str, annee: int) -> str:
+    """The change shown beside a cell: NdlS counts take the published `NDLS_EVOL_PC` (constant
+    perimeter), the other NdlS figures are not comparable between editions (« n.c. »); every other
+    indicator compares its two published cells."""
+    if code == NDLS_PERS:
+        return _evolution_pc(d.cellule(NDLS_EVOL_PC, ttype, tcode, annee))
+    if code.startswith("NDLS_"):
+        return NON_COMPARABLE
+    unite = d.unite(code)
+    return evolution_texte(d.cellule(code, ttype, tcode, annee), d.cellule(code, ttype, tcode, annee - 1), unite)
+
+
+def libelle_ligne(d: DonneesRapport, code: str, ttype: str, avec_evolution: bool = True) -> str:
+    """The indicator's label; an NdlS figure of France or a group says it is the sum of the cities
+    counted; the NdlS count says which change is shown beside it."""
+    libelle = d.libelle(code)
+    if code.startswith("NDLS_") and code != NDLS_EVOL_PC and ttype in ("france", "groupe"):
+        libelle += " (somme des villes décomptées)"
+    if code == NDLS_PERS and avec_evolution:
+        libelle += f" — {LIBELLE_PERIMETRE_CONSTANT}"
+    return libelle
+
+
 def _ligne_indicateur(d: DonneesRapport, code: str, ttype: str, tcode: str, annee: int,
-                      comparaisons: list[tuple[str, str]] = ()) -> dict:
+                      comparaisons: list[tuple[str, str]] = (), avec_evolution: bool = True) -> dict:
     unite = d.unite(code)
     n, n_1 = d.cellule(code, ttype, tcode, annee), d.cellule(code, ttype, tcode, annee - 1)
     return {
         "code": code,
-        "libelle": d.libelle(code),
+        "libelle": libelle_ligne(d, code, ttype, avec_evolution),
         "n": cellule_texte(*n, unite),
         "n_1": cellule_texte(*n_1, unite),
-        "evolution": evolution_texte(n, n_1, unite),
+        "evolution": evolution_indicateur(d, code, ttype, tcode, annee),
         "comparaisons": [cellule_texte(*d.cellule(code, t, c, annee), unite) for t, c in comparaisons],
         "valeur": n[0],
         "statut": n[1],
@@ -214,18 +220,48 @@ def _annees_texte(d: DonneesRapport) -> list[str]:
     return [str(a) for a in d.annees if a <= d.annee]
 
 
+def avertissement_couverture(d: DonneesRapport) -> str:
+    """The cover's warning on synthetic data: the publication's sentence, which says « Données
+    synthétiques de démonstration » once (the mention is added only when the sentence lacks it)."""
+    texte = d.a_propos.get("avertissement", "").strip()
+    if not d.synthetique or gr.MENTION_SYNTHETIQUE.lower() in texte.lower():
+        return texte
+    return f"{gr.MENTION_SYNTHETIQUE}. {texte}".strip()
+
+
+def echelle_demo(d: DonneesRapport) -> str:
+    """The demo's scale, from `a_propos.generateur_scale` (written by the publication when the data
+    are the generator's): « » when the data are real or the scale is unknown."""
+    if not d.synthetique:
+        return ""
+    try:
+        echelle = float(d.a_propos.get("generateur_scale", ""))
+    except ValueError:
+        return ""
+    pourcent = fr.nombre(100 * echelle, 0 if (100 * echelle).is_integer() else 1)
+    return (f"Échelle de la démonstration : {pourcent} % des volumes nationaux pour les demandes SIAO et le SNE "
+            "(attributions, demandes) ; les Nuits de la Solidarité et l'offre de places gardent leurs ordres "
+            "de grandeur réels. Les effectifs sont donc bien plus petits que les vrais, et davantage de cases "
+            "sont couvertes par le secret statistique.")
+
+
 def couverture(d: DonneesRapport) -> dict:
     return {
         "titre": f"Rapport annuel {d.annee}",
-        "date_construction": date_francaise(d.a_propos.get("date_construction")),
-        "avertissement": d.a_propos.get("avertissement", ""),
+        "date_construction": fr.horodatage_iso(d.a_propos.get("date_construction")) + " (heure de Paris)",
+        "avertissement": avertissement_couverture(d),
+        "echelle": echelle_demo(d),
         "n_territoires": d.territoires_lda().height,
     }
 
 
 def synthese(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
-    cartes = [_ligne_indicateur(d, code, "france", "FR", annee) for code in CHIFFRES_CLES]
+    cartes = []
+    for code in CHIFFRES_CLES:
+        carte = _ligne_indicateur(d, code, "france", "FR", annee, avec_evolution=False)
+        carte["evolution_libelle"] = LIBELLE_PERIMETRE_CONSTANT if code == NDLS_PERS else "évolution"
+        cartes.append(carte)
     sections = []
     for section, titre in SECTIONS.items():
         codes = d.catalogue.filter(pl.col("section") == section)["code"].to_list()
@@ -241,13 +277,14 @@ def synthese(d: DonneesRapport, c: Contenu) -> dict:
         f"{d.libelle('ATTR_SD')}, France", "attributions",
         gr.note("sne", gr.periode([a for a, (_, s) in zip(annees, valeurs) if s == "ok"]), d.synthetique),
     )
-    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig)}
+    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig), "perimetre_ndls": perimetre_ndls(d, annee)}
 
 
 def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
     comparaisons = [("groupe", "LDA"), ("groupe", "HORS_LDA"), ("france", "FR")]
-    lignes = [_ligne_indicateur(d, code, "groupe", "LDA", annee, comparaisons) for code in INDICATEURS_TERRITOIRE]
+    lignes = [_ligne_indicateur(d, code, "groupe", "LDA", annee, comparaisons, avec_evolution=False)
+              for code in INDICATEURS_TERRITOIRE]
     annees = _annees_texte(d)
     fig = gr.tendances(
         [(libelle_territoire(d, t, code), d.serie("TX_ATTR_SD", t, code)) for t, code in comparaisons],
@@ -262,7 +299,7 @@ def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
             groupe.append({"annee": a, "libelle": libelle, "ligne": ligne})
     territoires = []
     for t in d.territoires_lda().iter_rows(named=True):
-        reference = int(t["ami"]) - 1
+        reference = annee_reference(t["ami"])
         lignes_t = {code: evaluation(d, code, "territoire_lda", t["territoire_code"], reference, annee)
                     for code, _, _ in EVALUATION_INDICATEURS} if annee > reference else {}
         territoires.append({"libelle": t["territoire_libelle"], "ami": t["ami"], "reference": reference,
@@ -299,7 +336,7 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
     pages = []
     for t in d.territoires_lda().iter_rows(named=True):
         code = t["territoire_code"]
-        reference = int(t["ami"]) - 1
+        reference = annee_reference(t["ami"])
         lignes = [_ligne_indicateur(d, i, "territoire_lda", code, annee, comparaisons) for i in INDICATEURS_TERRITOIRE]
         fig = gr.tendances(
             [(t["territoire_libelle"], d.serie("TX_ATTR_SD", "territoire_lda", code)),
@@ -325,9 +362,19 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
     return pages
 
 
+def perimetre_ndls(d: DonneesRapport, annee: int) -> str:
+    """What France's NdlS figure adds up in `annee`: the cities counted, by département."""
+    departements = d.ndls_departements.get(str(annee), [])
+    if not departements:
+        return "France : somme des villes décomptées (aucune Nuit de la Solidarité publiée cette année)."
+    pluriel = "s" if len(departements) > 1 else ""
+    return (f"« France » n'est pas la France entière : c'est la somme des villes qui ont tenu une Nuit de la "
+            f"Solidarité en {annee}, dans {len(departements)} département{pluriel} ({', '.join(departements)}).")
+
+
 def ndls(d: DonneesRapport, c: Contenu) -> dict:
     annee = d.annee
-    territoires = [("france", "FR", "France")] + [
+    territoires = [("france", "FR", "France (somme des villes décomptées)")] + [
         ("territoire_lda", r["territoire_code"], r["territoire_libelle"]) for r in d.territoires_lda().iter_rows(named=True)
     ]
     lignes = []
@@ -354,7 +401,7 @@ def ndls(d: DonneesRapport, c: Contenu) -> dict:
             horizontal=True, hauteur=max(260, 24 * len(barres) + 130), couleur=gr.COULEURS[1],
         )
         figure = c.figure(fig)
-    return {"lignes": lignes, "figure": figure}
+    return {"lignes": lignes, "figure": figure, "perimetre": perimetre_ndls(d, annee)}
 
 
 def _evolution_pc(cellule: tuple[float | None, str]) -> str:
@@ -365,31 +412,50 @@ def _evolution_pc(cellule: tuple[float | None, str]) -> str:
 
 
 def qualite(d: DonneesRapport) -> dict:
+    """Every file: loaded ones by source (read = accepted + quarantined + skipped), refused ones with
+    their reason; refused lines by rule (French labels); every check, failed ones first; times in
+    Paris time."""
     sources = []
     regles = []
+    refuses = []
     if d.qualite.height:
-        fichiers = d.qualite.unique(["source", "file_name"], keep="first")
-        dernier = (pl.col("ingested_at").max().cast(pl.String) if "ingested_at" in fichiers.columns
-                   else pl.lit(None, pl.String)).alias("dernier")
+        q = d.qualite
+        ignorees_publiees = "rows_skipped" in q.columns  # an older publication file: unknown, not 0
+        if not ignorees_publiees:
+            q = q.with_columns(pl.lit(0, pl.Int64).alias("rows_skipped"))
+        if "statut" in q.columns:
+            for r in (q.filter(pl.col("statut") == "refuse").unique(["source", "file_name"])
+                      .sort("source", "file_name").iter_rows(named=True)):
+                motif = r.get("motif") or ""
+                refuses.append({"source": majuscule(gr.libelle_source(r["source"])), "fichier": r["file_name"],
+                                "motif": motif.split(" : ", 1)[-1] if motif else fr.ABSENT})
+            q = q.filter(pl.col("statut") != "refuse")
+        fichiers = q.unique(["source", "file_name"], keep="first")
+        dernier = (pl.col("ingested_at").max() if "ingested_at" in fichiers.columns
+                   else pl.lit(None)).alias("dernier")
         for r in fichiers.group_by("source").agg(
             pl.len().alias("fichiers"), pl.col("rows_read").sum(), pl.col("rows_accepted").sum(),
-            pl.col("rows_quarantined").sum(), dernier,
+            pl.col("rows_quarantined").sum(), pl.col("rows_skipped").sum(), dernier,
         ).sort("source").iter_rows(named=True):
             part = 100 * r["rows_quarantined"] / r["rows_read"] if r["rows_read"] else None
             sources.append({
                 "source": majuscule(gr.libelle_source(r["source"])), "fichiers": fr.nombre(r["fichiers"]),
                 "lues": fr.nombre(r["rows_read"]), "acceptees": fr.nombre(r["rows_accepted"]),
-                "quarantaine": fr.nombre(r["rows_quarantined"]), "part": fr.pourcentage(part, 2),
-                "dernier": date_francaise(r["dernier"].replace(" ", "T")) if r["dernier"] else fr.ABSENT,
+                "quarantaine": fr.nombre(r["rows_quarantined"]), "ignorees": fr.nombre(r["rows_skipped"]) if ignorees_publiees else fr.ABSENT,
+                "part": fr.pourcentage(part, 2),
+                "dernier": fr.horodatage(r["dernier"]) if r["dernier"] is not None else fr.ABSENT,
+                "equilibre": r["rows_read"] == r["rows_accepted"] + r["rows_quarantined"] + r["rows_skipped"],
             })
-        for r in (d.qualite.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
+        for r in (q.filter(pl.col("rule").is_not_null()).group_by("source", "rule")
                   .agg(pl.col("n").sum()).sort("n", descending=True).iter_rows(named=True)):
-            regles.append({"source": majuscule(gr.libelle_source(r["source"])), "regle": r["rule"], "n": fr.nombre(r["n"])})
+            regles.append({"source": majuscule(gr.libelle_source(r["source"])), "regle": libelle_regle(r["rule"]),
+                           "n": fr.nombre(r["n"])})
     controles = []
     for r in d.qualite_controles.iter_rows(named=True) if d.qualite_controles.height else []:
         controles.append({"suite": r["suite"], "expectation": r["expectation"],
                           "resultat": "réussi" if r["success"] else "en échec", "ok": bool(r["success"]),
                           "observe": r.get("observed") or ""})
+    controles.sort(key=lambda r: r["ok"])  # failed ones first
     couverture = []
     annee = str(d.annee)
     lda = d.indicateurs.filter((pl.col("periode") == annee) & (pl.col("territoire_type") == "territoire_lda"))
@@ -400,9 +466,11 @@ def qualite(d: DonneesRapport) -> dict:
         couverture.append({"source": majuscule(gr.libelle_source(r["source"])),
                            **{k: fr.nombre(r[k]) for k in ("ok", "secret", "absent", "total")}})
     n_ok = sum(1 for r in controles if r["ok"])
-    return {"sources": sources, "regles": regles, "controles": controles, "couverture": couverture,
-            "controles_resume": f"{n_ok} contrôle{'s' if n_ok > 1 else ''} réussi{'s' if n_ok > 1 else ''} "
-                                f"sur {len(controles)}"}
+    n_echec = len(controles) - n_ok
+    resume = (f"{n_echec} en échec, " if n_echec else "") + (
+        f"{n_ok} contrôle{'s' if n_ok > 1 else ''} réussi{'s' if n_ok > 1 else ''} sur {len(controles)}")
+    return {"sources": sources, "regles": regles, "refuses": refuses, "controles": controles,
+            "couverture": couverture, "controles_resume": resume}
 
 
 def methodologie(d: DonneesRapport) -> dict:
@@ -451,6 +519,7 @@ def construire(d: DonneesRapport) -> Contenu:
         "sources": sources(d),
         "secret": fr.SECRET,
         "absent": fr.ABSENT,
+        "non_comparable": NON_COMPARABLE,
         "seuil": d.seuil,
     }
     return c

@@ -2,17 +2,21 @@
 opened read-only. One `DonneesRapport` holds every table the report needs, as polars frames.
 
 The evaluation of section F (`marts.evaluation_lda`) is read from `publication.evaluation_lda`
-when the publication file holds it; otherwise `evaluation` is None and the report computes the
-difference in differences from the published values (no bootstrap interval).
+when the publication file holds it; otherwise `evaluation` is None and the report shows « — » (the
+difference in differences is computed once, by the evaluation asset).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from observatoire_commun import annees_completes, derniere_annee_terminee
+from observatoire_commun.presentation import SEUIL_SECRET_DEFAUT
 
 #: Territory types the report shows (the départements and régions are not in the report).
 TYPES_RAPPORT = ("france", "groupe", "territoire_lda")
@@ -35,9 +39,12 @@ class DonneesRapport:
     qualite_controles: pl.DataFrame
     series_publiees: pl.DataFrame
     dictionnaire: pl.DataFrame
-    #: Years with at least one published (ok or secret) value, ascending.
+    #: The complete years of the file (`observatoire_commun.annees_completes`), ascending.
     annees: list[int]
     evaluation: pl.DataFrame | None = None
+    #: Year → the départements where a Nuit de la Solidarité was counted (France and the groups
+    #: add up those cities only).
+    ndls_departements: dict[str, list[str]] = field(default_factory=dict)
     evaluation_methode: str | None = None
     _cellules: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -57,9 +64,9 @@ class DonneesRapport:
     @property
     def seuil(self) -> int:
         try:
-            return int(self.a_propos.get("seuil_secret_statistique", "11"))
+            return int(self.a_propos.get("seuil_secret_statistique", SEUIL_SECRET_DEFAUT))
         except ValueError:
-            return 11
+            return SEUIL_SECRET_DEFAUT
 
     def territoires_lda(self) -> pl.DataFrame:
         """The Logement d'abord territories, by call (AMI) then name."""
@@ -95,11 +102,12 @@ def _tables(conn: duckdb.DuckDBPyConnection, catalogue: str) -> set[str]:
     return {r[0] for r in rows}
 
 
-def charger(chemin: Path | str, annee: int) -> DonneesRapport:
+def charger(chemin: Path | str, annee: int, aujourdhui: date | None = None) -> DonneesRapport:
     """Read the publication file (read-only) for the report of `annee`.
 
     Raises RapportError (French message) when the file is missing, is not a publication file, or
-    has no published value for `annee`.
+    `annee` is not a complete year (`observatoire_commun.annees_completes`: not over on `aujourdhui`,
+    before 2015, or with too few published values for France — e.g. only a Nuit de la Solidarité).
     """
     chemin = Path(chemin)
     if not chemin.is_file():
@@ -126,17 +134,29 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
                 f"{chemin} n'est pas un fichier de publication de l'observatoire "
                 f"(tables absentes du schéma publication : {', '.join(sorted(manquantes))})."
             )
-        annees = [
-            int(r[0])
-            for r in sql(
-                "select distinct periode from publication.indicateurs "
-                "where length(periode) = 4 and statut <> 'absent' order by periode"
+        cellules_france = {
+            int(periode): n
+            for periode, n in sql(
+                "select periode, count(*) filter (where statut <> 'absent') from publication.indicateurs "
+                "where length(periode) = 4 and territoire_code = 'FR' group by periode"
             ).fetchall()
-        ]
+        }
+        annees = annees_completes(cellules_france, aujourdhui)
         if annee not in annees:
-            disponibles = f"{annees[0]} à {annees[-1]}" if annees else "aucune"
+            disponibles = (f"années disponibles : {annees[0]} à {annees[-1]}" if annees
+                           else "aucune année complète")
+            fin = derniere_annee_terminee(aujourdhui)
+            if annee > fin:
+                raise RapportError(
+                    f"L'année {annee} n'est pas terminée : le rapport annuel porte sur une année civile complète, "
+                    f"la dernière est {fin} ({disponibles} dans {chemin})."
+                )
+            if not cellules_france.get(annee):
+                raise RapportError(f"Aucune donnée publiée pour l'année {annee} dans {chemin} ({disponibles}).")
             raise RapportError(
-                f"Aucune donnée publiée pour l'année {annee} dans {chemin} (années disponibles : {disponibles})."
+                f"Données incomplètes pour l'année {annee} dans {chemin} : la France n'y a que "
+                f"{cellules_france[annee]} valeurs publiées, contre {max(cellules_france.values())} pour sa "
+                f"meilleure année ({disponibles})."
             )
         a_propos = dict(sql("select cle, valeur from publication.a_propos").fetchall())
         catalogue = sql("select * from publication.catalogue order by section, code").pl()
@@ -150,6 +170,14 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
             """,
             types=list(TYPES_RAPPORT),
         ).pl()
+
+        ndls_departements: dict[str, list[str]] = {}
+        for periode, libelle in sql(
+            "select periode, territoire_libelle from publication.indicateurs where indicateur = 'NDLS_PERS' "
+            "and territoire_type = 'departement' and length(periode) = 4 and statut <> 'absent' "
+            "order by periode, territoire_libelle"
+        ).fetchall():
+            ndls_departements.setdefault(periode, []).append(libelle)
 
         def table(nom: str, requete: str) -> pl.DataFrame:
             return sql(requete).pl() if nom in tables else pl.DataFrame()
@@ -179,4 +207,5 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
         annees=annees,
         evaluation=evaluation,
         evaluation_methode=methode,
+        ndls_departements=ndls_departements,
     )

@@ -92,7 +92,8 @@ def test_published_file(paths):
         assert [c for t, c, _ in columns if t == "territoires"] == [
             "territoire_type", "territoire_code", "territoire_libelle", "ami", "nature", "population"]
         assert [c for t, c, _ in columns if t == "qualite"] == [
-            "source", "file_name", "rows_read", "rows_accepted", "rows_quarantined", "rule", "n", "ingested_at"]
+            "source", "file_name", "rows_read", "rows_accepted", "rows_quarantined", "rule", "n", "ingested_at",
+            "rows_skipped", "statut", "motif"]
         assert [c for t, c, _ in columns if t == "series_publiees"] == [
             "serie", "territoire_type", "territoire_code", "periode", "valeur", "unite", "source", "statut"]
         # Quality: counts per rule, loaded files only, no raw line.

@@ -27,6 +27,7 @@ CATALOGUE = [
     ("TX_ATTR_SD", "Part des attributions aux ménages sans domicile (%)", "%", "A", "ATTR_SD / ATTR_TOT × 100", "attributions SD", "attributions", "sne", "annuelle", "rate"),
     ("DEM_URG", "Demandes d'hébergement d'urgence", "nombre", "B", "Demandes d'urgence", "demandes", None, "siao", "annuelle", "count"),
     ("NDLS_PERS", "Personnes sans abri décomptées", "nombre", "D", "Décompte de la Nuit", "personnes", None, "ndls", "annuelle", "count"),
+    ("NDLS_EVOL_PC", "Évolution à périmètre constant (%)", "%", "D", "Évolution sur les secteurs couverts les deux années", "personnes N", "personnes N-1", "ndls", "annuelle", "rate"),
     ("PLACES_PF", "Places en pension de famille et résidence accueil", "nombre", "E", "Places", "places", None, "offre", "annuelle", "count"),
 ]
 SOURCES = {c[0]: c[7] for c in CATALOGUE}
@@ -37,6 +38,7 @@ TERRITOIRES = [
     ("groupe", "HORS_LDA", "Reste de la France", None, None, 600_000),
     ("territoire_lda", LDA_A, "Métropole de Test", 2018, "epci", 300_000),
     ("territoire_lda", LDA_B, "Ville de Test", 2021, "commune", 100_000),
+    ("departement", "75", "Paris", None, None, 100_000),
 ]
 ANNEES = ("2017", "2018", "2019")
 #: indicator -> territory -> values of 2017, 2018, 2019 (None: secret in that year).
@@ -49,7 +51,10 @@ VALEURS = {
                    LDA_A: (5.0, 6.0606, None), LDA_B: (5.0, 5.4545, 6.6667)},
     "DEM_URG": {"FR": (20_000, 21_000, 23_456), "LDA": (8_000, 9_000, 9_500), "HORS_LDA": (12_000, 12_000, 13_956),
                 LDA_A: (6_000, 7_000, 7_100), LDA_B: (2_000, 2_000, 2_400)},
-    "NDLS_PERS": {"FR": (3_000, 3_100, 3_250), "LDA": (3_000, 3_100, 3_250), LDA_B: (3_000, 3_100, 3_250)},
+    "NDLS_PERS": {"FR": (3_000, 3_100, 3_250), "LDA": (3_000, 3_100, 3_250), LDA_B: (3_000, 3_100, 3_250),
+                  "75": (3_000, 3_100, 3_250)},
+    # Published change at constant perimeter: −1.2 % in 2019 where the raw totals rise by 4.8 %.
+    "NDLS_EVOL_PC": {"FR": (1.5, 2.0, -1.2), "LDA": (1.5, 2.0, -1.2), LDA_B: (1.5, 2.0, -1.2)},
     "PLACES_PF": {"FR": (500, 550, 612), "LDA": (200, 250, 300), "HORS_LDA": (300, 300, 312),
                   LDA_A: (150, 180, 200), LDA_B: (50, 70, 100)},
 }
@@ -63,7 +68,10 @@ EVALUATION = [
 ]
 
 
-def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True) -> Path:
+def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True,
+                         annee_ndls_seule: str | None = None) -> Path:
+    """`annee_ndls_seule`: a later year where only the Nuit de la Solidarité of « Ville de Test » is
+    published (as Paris's published total is for the year in progress)."""
     libelles = {t[1]: (t[0], t[2]) for t in TERRITOIRES}
     with duckdb.connect(str(chemin)) as conn:
         conn.execute("create schema publication")
@@ -82,6 +90,13 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
                         "insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, ?, 0)",
                         [code, ttype, territoire, libelle, periode, valeur, statut, SOURCES[code]],
                     )
+        if annee_ndls_seule:
+            for territoire in ("FR", "LDA", LDA_B, "75"):
+                ttype, libelle = libelles[territoire]
+                conn.execute(
+                    "insert into publication.indicateurs values ('NDLS_PERS', ?, ?, ?, ?, 2500, null, null, 'ok', 'ndls', 0)",
+                    [ttype, territoire, libelle, annee_ndls_seule],
+                )
         conn.execute(
             """create table publication.territoires (territoire_type varchar, territoire_code varchar,
             territoire_libelle varchar, ami integer, nature varchar, population bigint)"""
@@ -95,13 +110,17 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
         conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
         conn.execute(
             """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
-            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint)"""
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp,
+            rows_skipped bigint, statut varchar, motif varchar)"""
         )
         conn.executemany(
-            "insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?)",
-            [("siao", "siao_01_2019-01.csv", 1000, 990, 10, "invalid_date", 7),
-             ("siao", "siao_01_2019-01.csv", 1000, 990, 10, "malformed_row", 3),
-             ("sne", "sne_attributions_2019.csv", 12_345, 12_345, 0, None, 0)],
+            "insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [("siao", "siao_01_2019-01.csv", 1000, 990, 10, "invalid_date", 7, "2020-01-02 03:04:05", 0, "charge", None),
+             ("siao", "siao_01_2019-01.csv", 1000, 990, 10, "malformed_row", 3, "2020-01-02 03:04:05", 0, "charge", None),
+             ("siao", "siao_02_2019-01.csv", 0, 0, 0, None, 0, "2020-01-02 03:04:05", 0, "refuse",
+              "siao_02_2019-01.csv : colonne obligatoire absente « Date d'extraction »"),
+             ("sne", "sne_attributions_2019.csv", 12_345, 12_345, 0, None, 0, "2020-01-02 03:04:05", 0, "charge", None),
+             ("barometre", "ind-302.csv", 1_080, 0, 0, None, 0, "2020-07-02 03:04:05", 1_080, "charge", None)],
         )
         conn.execute(
             """create table publication.qualite_controles (suite varchar, expectation varchar,
@@ -110,7 +129,9 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
         conn.execute(
             """insert into publication.qualite_controles values
             ('publication_indicateurs', 'statut ∈ {ok, absent, secret}', 'publication.indicateurs', true,
-             '0 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05')"""
+             '0 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05'),
+            ('publication_indicateurs', 'valeur nulle si secret', 'publication.indicateurs', false,
+             '2 lignes en défaut sur 60', '', timestamp '2020-01-02 03:04:05')"""
         )
         conn.execute(
             """create table publication.series_publiees (serie varchar, territoire_type varchar,
@@ -127,7 +148,8 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
             "insert into publication.a_propos values (?, ?)",
             [("donnees", "synthétiques" if synthetique else "réelles"),
              ("avertissement", "Données synthétiques de démonstration (test)." if synthetique else "Données réelles."),
-             ("seuil_secret_statistique", "11"), ("date_construction", "2020-01-02T03:04:05+00:00")],
+             ("seuil_secret_statistique", "11"), ("date_construction", "2020-01-02T03:04:05+00:00"),
+             *([("generateur_scale", "0.05")] if synthetique else [])],
         )
         if evaluation:
             conn.execute(

@@ -72,6 +72,23 @@ def test_cli_fails_clearly_for_a_year_without_data(minuscule, tmp_path):
     assert "années disponibles : 2017 à 2019" in result.output
 
 
+def test_cli_refuses_the_year_in_progress(tmp_path):
+    """`observatoire report --year <current year>` on a file where only a Nuit de la Solidarité of
+    that year is published: exit 1, a French message, no file written."""
+    from datetime import date
+
+    from tests.rapport.conftest import construire_minuscule
+
+    annee = date.today().year
+    chemin = construire_minuscule(tmp_path / "p.duckdb", annee_ndls_seule=str(annee))
+    out = tmp_path / "rapports"
+    result = CliRunner().invoke(main, ["report", "--year", str(annee), "--out", str(out), "--publication", str(chemin)])
+    assert result.exit_code == 1
+    assert f"Erreur : L'année {annee} n'est pas terminée" in result.output
+    assert "années disponibles : 2017 à 2019" in result.output
+    assert not out.exists()
+
+
 def test_cli_fails_clearly_without_chromium(minuscule, tmp_path):
     result = CliRunner().invoke(main, ["report", "--year", "2019", "--out", str(tmp_path), "--publication", str(minuscule)],
                                 env={"OBSERVATOIRE_CHROMIUM": str(tmp_path / "pas-de-chromium")})

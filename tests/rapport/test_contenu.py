@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -75,9 +76,10 @@ def test_evaluation_from_the_published_table_with_its_interval(contenu):
     assert tx.intervalle == "[+1,3 ; +4,5]"
     assert contenu.contexte["comparaison"]["intervalle_publie"] is True
     assert "descriptive, pas causale" in contenu.contexte["comparaison"]["methode"]
-    # 2018 has no row in the table: computed from the published values, without an interval.
+    # 2018 has no row in the table: the report computes no difference of its own.
     tx18 = groupe[(2018, "TX_ATTR_SD")]
-    assert tx18.did == "+0,8\u00a0pt" and tx18.intervalle == "—"  # (5.9091 − 5) − (5.1515 − 5)
+    assert (tx18.did, tx18.intervalle) == ("—", "—")
+    assert tx18.valeur == "5,9\u00a0%"  # the published value itself is shown
 
 
 def test_evaluation_of_a_secret_territory_is_secret(contenu):
@@ -87,16 +89,15 @@ def test_evaluation_of_a_secret_territory_is_secret(contenu):
     assert fiche(contenu, LDA_B)["evaluations"] == {}  # 2019 is before its reference year 2020
 
 
-def test_evaluation_without_the_table_uses_published_values(tmp_path):
+def test_evaluation_without_the_table_is_not_recomputed(tmp_path):
+    """The difference in differences is the evaluation asset's only: without publication.evaluation_lda
+    the report shows « — » (it used to recompute +2,7 pt from the published values)."""
     chemin = construire_minuscule(tmp_path / "p.duckdb", evaluation=False)
     contenu = ct.construire(charger(chemin, ANNEE_MINUSCULE))
     groupe = {(g["annee"], g["ligne"].indicateur): g["ligne"] for g in contenu.contexte["comparaison"]["groupe"]}
-    assert groupe[(2019, "TX_ATTR_SD")].did == "+2,7\u00a0pt"  # (8 − 5) − (5.2961 − 5)
-    assert groupe[(2019, "TX_ATTR_SD")].intervalle == "—"
-    # ATTR_SD per 100 000: LDA (400 − 200) / 400 000 × 1e5 = 50; HORS_LDA (389 − 300) / 600 000 × 1e5 ≈ 14.8
-    assert groupe[(2019, "ATTR_SD_100K")].did == "+35,2"
+    assert (groupe[(2019, "TX_ATTR_SD")].did, groupe[(2019, "TX_ATTR_SD")].intervalle) == ("—", "—")
+    assert groupe[(2019, "ATTR_SD_100K")].did == "—"
     assert contenu.contexte["comparaison"]["intervalle_publie"] is False
-    assert fiche(contenu, LDA_A)["evaluations"]["TX_ATTR_SD"].did == "s"
     assert "pas une mesure d'effet causal" in contenu.contexte["comparaison"]["methode"]
 
 
@@ -128,10 +129,22 @@ def test_quality_and_methodology_come_from_the_file(contenu):
     qualite = contenu.contexte["qualite"]
     siao = [s for s in qualite["sources"] if s["source"].startswith("SI-SIAO")][0]
     assert (siao["fichiers"], siao["lues"], siao["quarantaine"], siao["part"]) == ("1", f"1{NNBSP}000", "10", "1,00\u00a0%")
-    assert [r["regle"] for r in qualite["regles"]] == ["invalid_date", "malformed_row"]
-    assert qualite["controles_resume"] == "1 contrôle réussi sur 1"
+    assert [r["regle"] for r in qualite["regles"]] == ["date invalide", "ligne mal formée (nombre de champs incorrect)"]
+    # The refused file is listed with its reason, not counted among the loaded ones.
+    assert qualite["refuses"] == [{"source": "SI-SIAO (demandes d'hébergement)", "fichier": "siao_02_2019-01.csv",
+                                   "motif": "colonne obligatoire absente « Date d'extraction »"}]
+    # The Baromètre: 1 080 read = 0 accepted + 0 quarantined + 1 080 skipped, shown.
+    barometre = [s for s in qualite["sources"] if s["source"].startswith("Baromètre")][0]
+    assert (barometre["lues"], barometre["acceptees"], barometre["quarantaine"], barometre["ignorees"]) == (
+        f"1{NNBSP}080", "0", "0", f"1{NNBSP}080")
+    assert all(s["equilibre"] for s in qualite["sources"])
+    # Paris time (UTC+2 in July), the failed check counted and listed first.
+    assert barometre["dernier"] == "2 juillet 2020 à 05 h 04"
+    assert qualite["controles_resume"] == "1 en échec, 1 contrôle réussi sur 2"
+    assert [c["resultat"] for c in qualite["controles"]] == ["en échec", "réussi"]
     codes = [l["code"] for s in contenu.contexte["methodologie"]["sections"] for l in s["lignes"]]
-    assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"])
+    assert sorted(codes) == sorted(["ATTR_TOT", "ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "NDLS_EVOL_PC",
+                                    "PLACES_PF"])
 
 
 def test_missing_file_and_year_without_data(tmp_path, minuscule):
@@ -163,3 +176,52 @@ def test_kaleido_fallback_draws_the_same_svg(contenu):
     (fragment,) = rendu.fragments
     svg = base64.b64decode(re.search(r"base64,([^\"]+)", fragment).group(1)).decode("utf-8")
     assert "<svg" in svg and "Données synthétiques de démonstration" in svg
+
+
+def test_ndls_change_is_the_published_constant_perimeter_change(contenu, minuscule):
+    """Raw totals 3 100 → 3 250 (+4,8 %) but NDLS_EVOL_PC is −1,2 %: the report shows −1,2 % for France
+    (card and table), the group and the city, and never the raw-total change."""
+    carte = {c["code"]: c for c in contenu.contexte["synthese"]["cartes"]}["NDLS_PERS"]
+    assert carte["evolution"] == "-1,2\u00a0%" and carte["evolution_libelle"] == "évolution à périmètre constant"
+    assert "somme des villes décomptées" in carte["libelle"]
+    (section_d,) = [s for s in contenu.contexte["synthese"]["sections"] if s["titre"].startswith("D.")]
+    france = ligne(section_d["lignes"], "NDLS_PERS")
+    assert france["evolution"] == "-1,2\u00a0%"
+    assert france["libelle"].endswith("(somme des villes décomptées) — évolution à périmètre constant")
+    assert ligne(section_d["lignes"], "NDLS_EVOL_PC")["evolution"] == ct.NON_COMPARABLE
+    ville = ligne(fiche(contenu, LDA_B)["lignes"], "NDLS_PERS")
+    assert (ville["n_1"], ville["n"], ville["evolution"]) == (f"3{NNBSP}100", f"3{NNBSP}250", "-1,2\u00a0%")
+    assert "somme" not in ville["libelle"]
+    groupe = ct.evolution_indicateur(charger(minuscule, ANNEE_MINUSCULE), "NDLS_PERS", "groupe", "LDA", ANNEE_MINUSCULE)
+    assert groupe == "-1,2\u00a0%"
+    textes = [l["evolution"] for l in section_d["lignes"]] + [ville["evolution"], carte["evolution"]]
+    assert "+4,8\u00a0%" not in textes
+    assert contenu.contexte["ndls"]["perimetre"] == (
+        "« France » n'est pas la France entière : c'est la somme des villes qui ont tenu une Nuit de la "
+        "Solidarité en 2019, dans 1 département (Paris).")
+    ndls = {l["libelle"]: l for l in contenu.contexte["ndls"]["lignes"]}
+    assert ndls["France (somme des villes décomptées)"]["evolution"] == "-1,2\u00a0%"
+    assert ndls["Ville de Test"]["evolution"] == "-1,2\u00a0%"
+
+
+def test_a_year_not_over_or_incomplete_is_refused_in_french(tmp_path):
+    """Only the Nuit de la Solidarité of 2020 is published (as Paris's total for the year in
+    progress): 2020 is refused, whether it is not over yet or over but incomplete."""
+    chemin = construire_minuscule(tmp_path / "p.duckdb", annee_ndls_seule="2020")
+    with pytest.raises(RapportError, match=r"L'année 2020 n'est pas terminée .*la dernière est 2019 "
+                                           r"\(années disponibles : 2017 à 2019"):
+        charger(chemin, 2020, aujourdhui=date(2020, 12, 6))
+    with pytest.raises(RapportError, match=r"Données incomplètes pour l'année 2020 .*la France n'y a que 1 valeurs "
+                                           r"publiées, contre 7 .*années disponibles : 2017 à 2019"):
+        charger(chemin, 2020, aujourdhui=date(2026, 12, 6))
+    assert charger(chemin, 2019, aujourdhui=date(2020, 12, 6)).annees == [2017, 2018, 2019]
+    # A year not over is refused even when complete: 2019 on 6 December 2019.
+    with pytest.raises(RapportError, match="L'année 2019 n'est pas terminée"):
+        charger(chemin, 2019, aujourdhui=date(2019, 12, 6))
+
+
+def test_the_demo_scale_is_stated(contenu, tmp_path):
+    echelle = contenu.contexte["couverture"]["echelle"]
+    assert echelle.startswith("Échelle de la démonstration : 5 % des volumes nationaux")
+    reel = ct.construire(charger(construire_minuscule(tmp_path / "r.duckdb", synthetique=False), ANNEE_MINUSCULE))
+    assert reel.contexte["couverture"]["echelle"] == ""

@@ -52,7 +52,12 @@ def publie(publication_pipeline):
             "and periode = $p and statut = 'secret' and list_contains($codes, indicateur) order by all",
             params={"p": str(ANNEE), "codes": INDICATEURS_TERRITOIRE},
         ).fetchall()
-    return {"territoires": territoires, "catalogue": catalogue, "france": france, "secrets": secrets}
+        evol_pc = dict(conn.sql(
+            "select territoire_code, valeur from publication.indicateurs where indicateur = 'NDLS_EVOL_PC' "
+            "and territoire_type = 'territoire_lda' and periode = $p and statut = 'ok'", params={"p": str(ANNEE)},
+        ).fetchall())
+    return {"territoires": territoires, "catalogue": catalogue, "france": france, "secrets": secrets,
+            "evol_pc": evol_pc}
 
 
 def test_one_pdf_page_per_lda_territory(pages, publie):
@@ -116,6 +121,14 @@ def test_html_is_self_contained(html, rapport_pipeline):
     assert milliers  # the Nuits de la Solidarité chart has ticks in thousands
 
 
+def test_cover_says_its_synthetic_sentence_once(html):
+    couverture = re.search(r'<section class="page couverture" id="couverture">(.*?)</section>', html, re.S).group(1)
+    assert couverture.count("Données synthétiques de démonstration") == 1
+    assert "elles ne décrivent aucune personne ni aucun territoire réel" in couverture
+    # The generator's scale of this publication (simulate(scale=0.003)), from publication.a_propos.
+    assert "Échelle de la démonstration : 0,3 % des volumes nationaux" in couverture
+
+
 def test_cover_and_sections(pages, rapport_pipeline):
     assert "Rapport annuel 2025" in pages[0] and "Données synthétiques de démonstration" in pages[0]
     texte = " ".join(pages)
@@ -124,3 +137,17 @@ def test_cover_and_sections(pages, rapport_pipeline):
         assert titre in texte, titre
     assert rapport_pipeline.pages_pdf == len(pages)
     assert rapport_pipeline.octets_pdf < 10 * 1024 * 1024
+
+
+def test_ndls_change_on_each_territory_page_is_the_published_constant_perimeter_change(html, publie):
+    """Each city's NdlS change reads NDLS_EVOL_PC (e.g. Bordeaux), not the change of its raw totals."""
+    assert publie["evol_pc"], "the generated data have Nuits de la Solidarité in two editions"
+    for code, valeur in publie["evol_pc"].items():
+        section = re.search(rf'<section class="page fiche" id="fiche-{re.escape(code)}">(.*?)</section>', html, re.S)
+        ligne = re.search(r'<tr data-indicateur="NDLS_PERS">(.*?)</tr>', section.group(1), re.S)
+        cellules = re.findall(r"<td[^>]*>(.*?)</td>", ligne.group(1))
+        assert "évolution à périmètre constant" in cellules[0]
+        attendu = ("+" if valeur >= 0 else "-") + fr.nombre(abs(valeur), 1) + "\u00a0%"
+        assert cellules[3] == attendu, (code, cellules)
+    france = re.search(r'<div class="carte" data-indicateur="NDLS_PERS">(.*?)</div>\s*</div>', html, re.S).group(1)
+    assert "somme des villes décomptées" in france and "évolution à périmètre constant" in france
