@@ -207,13 +207,24 @@ def audit_connection(
             rhs.append(constant)
         a_eq = csr_matrix((data, (rows, cols)), shape=(len(eqs), len(ids)))
         bounds = [(1.0 if names[g] in primaires else 0.0, None) for g in ids]
+        # Values seen in the solutions found so far: a cell already seen at two values at least
+        # `largeur` apart (or 0.5 for an implicit cell, only reported when exact) needs no LP.
+        seen_lo = np.full(len(ids), np.inf)
+        seen_hi = np.full(len(ids), -np.inf)
         for g in ids:
-            objective = np.zeros(len(ids))
-            objective[local[g]] = 1.0
-            low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-            high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-            if low.status != 0:
+            j = local[g]
+            enough = 0.5 if g in implicit_ids else largeur
+            if seen_hi[j] - seen_lo[j] >= enough:
                 continue
+            objective = np.zeros(len(ids))
+            objective[j] = 1.0
+            low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+            if low.status != 0:
+                break  # infeasible component (overlapping relations): not audited
+            seen_lo, seen_hi = np.minimum(seen_lo, low.x), np.maximum(seen_hi, low.x)
+            high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+            if high.status == 0:
+                seen_lo, seen_hi = np.minimum(seen_lo, high.x), np.maximum(seen_hi, high.x)
             lo = low.fun
             hi = -high.fun if high.status == 0 else float("inf")
             label = "|".join(str(x) for x in names[g])
