@@ -217,5 +217,31 @@ def report(year: int, out: Path | None, publication: Path | None) -> None:
     click.echo(f"Rapport écrit en {resultat.secondes:.0f} s.")
 
 
+@main.command(help="Audite le fichier de publication comme un attaquant : intervalle de chaque case secrète par "
+              "programmation linéaire (code 1 si une case est retrouvée exactement).")
+@click.option("--publication", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier de publication (défaut : OBSERVATOIRE_PUBLICATION).")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Entrepôt dont on lit la géographie publique (schéma reference ; défaut : OBSERVATOIRE_WAREHOUSE).")
+@click.option("--largeur", default=2.0, show_default=True, help="Largeur d'intervalle en dessous de laquelle une case est « étroite ».")
+def audit(publication: Path | None, warehouse: Path | None, largeur: float) -> None:
+    from assets.publication.audit import audit_file
+
+    settings = Settings.from_env(publication=publication, warehouse=warehouse)
+    report = audit_file(settings.publication, settings.warehouse, largeur=largeur)
+    click.echo(f"{report.cellules} cases, {report.secrets} secrètes, {report.composantes} composantes "
+               f"(la plus grande : {report.plus_grande_composante} inconnues), {report.secondes:.1f} s")
+    click.echo(f"Cases secrètes retrouvées exactement : {len(report.epingles)}")
+    for label, value in report.epingles[:20]:
+        click.echo(f"  {label} = {value}")
+    click.echo(f"Cases secrètes à moins de {largeur + 1:.0f} valeurs possibles : {len(report.etroits)}")
+    click.echo(f"Cases implicites (département − territoires LDA) publiées par différence entre 1 et 10 : "
+               f"{len(report.implicites)}")
+    for label, value in report.implicites[:20]:
+        click.echo(f"  {label} = {value}")
+    if report.echec:
+        raise SystemExit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -160,6 +160,14 @@ def verify(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
     small = small_counts(conn, config)
     if small.height:
         problems.append(f"{small.height} effectifs publiés entre 1 et {config.seuil - 1} : {small.head(5).rows()}")
+    small_quality = conn.sql(
+        "select count(*) from publication.qualite where rows_read between 1 and $seuil - 1 "
+        "or rows_accepted between 1 and $seuil - 1 or rows_quarantined between 1 and $seuil - 1 "
+        "or n between 1 and $seuil - 1",
+        params={"seuil": config.seuil},
+    ).fetchall()[0][0]
+    if small_quality:
+        problems.append(f"{small_quality} lignes de publication.qualite avec un effectif entre 1 et {config.seuil - 1}")
     if problems:
         raise PublicationError("Fichier de publication refusé — " + " ; ".join(problems))
 
@@ -221,8 +229,9 @@ def build(
             conn.execute(f"attach {sql_string(Path(warehouse))} as entrepot (read_only)").fetchall()
             conn.execute("create schema publication").fetchall()
             for name in ("indicateurs", "territoires", "series_publiees", "parcours_siao", "evaluation_lda",
-                         "evaluation_methode", "qualite"):
+                         "evaluation_methode"):
                 conn.execute(read_sql(name)).fetchall()
+            conn.execute(read_sql("qualite"), {"seuil": config.seuil}).fetchall()
             has_controles = conn.sql(
                 "select count(*) from duckdb_tables() where database_name = 'entrepot' "
                 "and schema_name = 'publication' and table_name = 'qualite_controles'"

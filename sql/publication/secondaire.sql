@@ -1,7 +1,8 @@
 -- pub_choix (temporary): one round of secondary suppression. For every published total
 -- (statut ok, not secret) with exactly one secret part in one of its hierarchies, the part to
--- suppress too: the smallest non-zero published part (by its count `cellule`, ties by period then
--- territory code); when there is none (the other parts are all 0, or the total has one part),
+-- suppress too: the smallest non-zero published part (by its count `cellule`, ties by period,
+-- territory type and code, indicator, then row id: a total order, so that the same inputs always
+-- give the same pattern); when there is none (the other parts are all 0, or the total has one part),
 -- the total itself. And for every secret total none of whose parts is secret in one of its
 -- hierarchies (the parts would add up to it), its smallest non-zero published part.
 -- source: pub_etat, pub_relations
@@ -15,7 +16,9 @@ with parts as (
         etat.statut,
         etat.cellule,
         etat.periode,
-        etat.territoire_code
+        etat.territoire_type,
+        etat.territoire_code,
+        etat.indicateur
     from pub_relations as relations
     inner join pub_etat as etat on etat.id = relations.part_id
 ),
@@ -50,7 +53,8 @@ candidats as (
         parts.id,
         row_number() over (
             partition by parts.total_id, parts.hierarchie
-            order by parts.cellule, parts.periode, parts.territoire_code
+            order by parts.cellule, parts.periode, parts.territoire_type, parts.territoire_code,
+                parts.indicateur, parts.id
         ) as rang
     from parts
     inner join (select * from totaux union all select * from totaux_secrets) as a_proteger

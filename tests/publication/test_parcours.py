@@ -72,3 +72,25 @@ def test_grand_total_secret_where_dem_urg_is(tmp_path):
         (S1, E, E), (S2, E, E),
         (S1, "Rue", E), (S1, E, "Sans"), (S2, "Sans", E), (S2, E, "Pas"), (S2, "Sans", "Pas"),
     }
+
+
+def test_ties_are_broken_by_the_indicator_code(tmp_path):
+    """Rue→Sans (4) is secret; the row Rue and the grand total each need a second secret among two
+    flows of 20 (CHU, Autre): the tie is broken by the code, `…|Autre` before `…|CHU`, whatever
+    order the cells arrive in (the order of the input rows is reversed for the second build)."""
+    cellules = {(S1, "Rue", "CHU"): 20, (S1, "Rue", "Sans"): 4, (S1, "Rue", "Autre"): 20, (S1, "Rue", E): 44,
+                (S1, E, "CHU"): 20, (S1, E, "Sans"): 4, (S1, E, "Autre"): 20, (S1, E, E): 44}
+    results = []
+    for order, name in ((1, "a"), (-1, "b")):
+        (tmp_path / name).mkdir()
+        conn = warehouse(tmp_path / name, dem_urg_secret=False)
+        conn.execute("delete from marts.parcours_siao").fetchall()
+        conn.executemany(
+            "insert into marts.parcours_siao values ('departement', 'A', '2024', ?, ?, 1, ?, 1, ?)",
+            [(etape, o, d, n) for (etape, o, d), n in list(cellules.items())[::order]],
+        )
+        publish_parcours(conn, SecretConfig(seuil=11))
+        results.append(conn.sql("select * from publication.parcours_siao").fetchall())
+        secrets = {k for k, (s, _) in statuts(conn).items() if s == "secret"}
+        assert secrets == {(S1, "Rue", "Sans"), (S1, E, "Sans"), (S1, "Rue", "Autre"), (S1, E, "Autre")}
+    assert results[0] == results[1]

@@ -1,0 +1,265 @@
+"""Audit of a publication file as an attacker reads it (`observatoire audit`).
+
+Every additive relation between the published counts becomes a linear equation whose unknowns are
+the suppressed cells (≥ 0; `primaires`, cells known to be primary secrets, ≥ 1): for each count
+indicator of `publication.indicateurs` (catalogue type `count`) and each SIAO pathway cell
+(`publication.parcours_siao`), région = Σ its départements, France = Σ régions, France = LDA +
+HORS_LDA, year = Σ months, and for the pathway each origin's and destination's total = Σ its flows
+and the grand total = Σ origins = Σ destinations. A département contains the Logement d'abord
+territories that lie wholly inside it: département = Σ those territories + an *implicit cell*
+(≥ 0), which must not be a published small count either.
+
+Each suppressed cell is minimised and maximised by linear programming (HiGHS, through
+`scipy.optimize.linprog`), one connected component of unknowns at a time (memory bounded by the
+largest component). A cell is *pinned* when its interval is a single value, *narrow* when it holds
+fewer than `largeur` + 1 integer values; an implicit cell is *disclosed* when it is fully known
+and between 1 and seuil − 1.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import csr_matrix
+
+#: Interval width below which a suppressed cell counts as narrow (fewer than 3 possible values).
+LARGEUR_MIN = 2
+
+
+@dataclass
+class AuditReport:
+    cellules: int = 0
+    secrets: int = 0
+    composantes: int = 0
+    plus_grande_composante: int = 0
+    epingles: list[tuple[str, float]] = field(default_factory=list)
+    etroits: list[tuple[str, float, float]] = field(default_factory=list)
+    implicites: list[tuple[str, float]] = field(default_factory=list)
+    secondes: float = 0.0
+
+    @property
+    def echec(self) -> bool:
+        return bool(self.epingles or self.implicites)
+
+
+def _cells(conn: duckdb.DuckDBPyConnection) -> dict[tuple, float | None]:
+    """(series, territory type, code, period) → published value, None when secret."""
+    cells: dict[tuple, float | None] = {}
+    rows = conn.sql(
+        "select i.indicateur, i.territoire_type, i.territoire_code, i.periode, i.numerateur, i.statut "
+        "from publication.indicateurs as i inner join publication.catalogue as c on c.code = i.indicateur "
+        "where c.type = 'count' and i.statut in ('ok', 'secret')"
+    ).fetchall()
+    for ind, ttype, code, periode, num, statut in rows:
+        cells[(ind, ttype, code, periode)] = None if statut == "secret" else float(num)
+    rows = conn.sql(
+        "select etape, origine, destination, territoire_type, territoire_code, periode, n, statut "
+        "from publication.parcours_siao"
+    ).fetchall()
+    for etape, origine, destination, ttype, code, periode, n, statut in rows:
+        cells[(f"PARCOURS|{etape}|{origine}|{destination}", ttype, code, periode)] = (
+            None if statut == "secret" else float(n)
+        )
+    return cells
+
+
+def _relations(
+    cells: dict[tuple, float | None],
+    regions: dict[str, str],
+    inclusions: dict[str, list[str]],
+) -> list[tuple[tuple, list[tuple], bool]]:
+    """(total, parts, with an implicit remainder) for every relation an attacker can read."""
+    index: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in cells:
+        series, ttype, code, periode = key
+        index[(series, periode, ttype)].append(key)
+    relations: list[tuple[tuple, list[tuple], bool]] = []
+    for (series, periode, ttype), keys in list(index.items()):
+        if ttype == "france":
+            for total in keys:
+                regs = index.get((series, periode, "region"), [])
+                if regs:
+                    relations.append((total, regs, False))
+                groups = [k for k in index.get((series, periode, "groupe"), []) if k[2] in ("LDA", "HORS_LDA")]
+                if len(groups) == 2:
+                    relations.append((total, groups, False))
+        if ttype == "region":
+            parts_by_region: dict[str, list[tuple]] = defaultdict(list)
+            for part in index.get((series, periode, "departement"), []):
+                if part[2] in regions:
+                    parts_by_region[regions[part[2]]].append(part)
+            for total in keys:
+                if parts_by_region.get(total[2]):
+                    relations.append((total, parts_by_region[total[2]], False))
+        if ttype == "departement":
+            ldas = {k[2]: k for k in index.get((series, periode, "territoire_lda"), [])}
+            for total in keys:
+                parts = [ldas[c] for c in inclusions.get(total[2], []) if c in ldas]
+                if parts:
+                    relations.append((total, parts, True))
+        if len(periode) == 4:
+            for total in keys:
+                months = [(series, ttype, total[2], f"{periode}-{m:02d}") for m in range(1, 13)]
+                months = [m for m in months if m in cells]
+                if months:
+                    relations.append((total, months, False))
+    # The pathway's margins: origin total = Σ flows, destination total = Σ flows, grand total.
+    by_table: dict[tuple, list[tuple]] = defaultdict(list)
+    for key in cells:
+        if key[0].startswith("PARCOURS|"):
+            _, etape, _, _ = key[0].split("|")
+            by_table[(etape, key[1], key[2], key[3])].append(key)
+    for (etape, ttype, code, periode), keys in by_table.items():
+        split = {k: k[0].split("|") for k in keys}
+        for k in keys:
+            _, _, o, d = split[k]
+            if d == "Ensemble" and o != "Ensemble":
+                parts = [p for p in keys if split[p][2] == o and split[p][3] != "Ensemble"]
+            elif o == "Ensemble" and d != "Ensemble":
+                parts = [p for p in keys if split[p][3] == d and split[p][2] != "Ensemble"]
+            elif o == "Ensemble" and d == "Ensemble":
+                for margin in (2, 3):
+                    other = 3 if margin == 2 else 2
+                    parts = [p for p in keys if split[p][margin] != "Ensemble" and split[p][other] == "Ensemble"]
+                    if parts:
+                        relations.append((k, parts, False))
+                continue
+            else:
+                continue
+            if parts:
+                relations.append((k, parts, False))
+    return relations
+
+
+def audit_connection(
+    conn: duckdb.DuckDBPyConnection,
+    regions: dict[str, str],
+    inclusions: dict[str, list[str]] | None = None,
+    primaires: set[tuple] | None = None,
+    seuil: int = 11,
+    largeur: float = LARGEUR_MIN,
+) -> AuditReport:
+    started = time.perf_counter()
+    cells = _cells(conn)
+    relations = _relations(cells, regions, inclusions or {})
+    report = AuditReport(cellules=len(cells), secrets=sum(v is None for v in cells.values()))
+    primaires = primaires or set()
+    # Unknowns: the secret cells, then one implicit remainder per relation that has one.
+    unknowns: dict[tuple, int] = {k: i for i, k in enumerate(k for k, v in cells.items() if v is None)}
+    equations: list[tuple[dict[int, float], float]] = []
+    for number, (total, parts, implicit) in enumerate(relations):
+        coefs: dict[int, float] = defaultdict(float)
+        constant = 0.0  # Σ coef·unknown = constant
+        for key, sign in [(total, 1.0)] + [(p, -1.0) for p in parts]:
+            value = cells[key]
+            if value is None:
+                coefs[unknowns[key]] += sign
+            else:
+                constant -= sign * value
+        if implicit:
+            name = ("IMPLICITE", total[0], f"{total[2]} − territoires LDA", total[3])
+            unknowns[name] = len(unknowns)
+            coefs[unknowns[name]] -= 1.0
+        if not coefs:
+            continue
+        equations.append((dict(coefs), constant))
+    # Connected components of unknowns through the equations (union-find).
+    parent = list(range(len(unknowns)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for coefs, _ in equations:
+        ids = list(coefs)
+        for j in ids[1:]:
+            parent[find(j)] = find(ids[0])
+    names = {i: k for k, i in unknowns.items()}
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(unknowns)):
+        members[find(i)].append(i)
+    eq_by_root: dict[int, list[int]] = defaultdict(list)
+    for e, (coefs, _) in enumerate(equations):
+        eq_by_root[find(next(iter(coefs)))].append(e)
+    report.composantes = len(members)
+    report.plus_grande_composante = max((len(m) for m in members.values()), default=0)
+    for root, ids in members.items():
+        local = {g: j for j, g in enumerate(ids)}
+        eqs = eq_by_root.get(root, [])
+        implicit_ids = [g for g in ids if names[g][0] == "IMPLICITE"]
+        if not eqs:
+            continue  # a cell in no relation is unbounded above: nothing to learn
+        rows, cols, data, rhs = [], [], [], []
+        for r, e in enumerate(eqs):
+            coefs, constant = equations[e]
+            for g, c in coefs.items():
+                rows.append(r)
+                cols.append(local[g])
+                data.append(c)
+            rhs.append(constant)
+        a_eq = csr_matrix((data, (rows, cols)), shape=(len(eqs), len(ids)))
+        bounds = [(1.0 if names[g] in primaires else 0.0, None) for g in ids]
+        # Values seen in the solutions found so far: a cell already seen at two values at least
+        # `largeur` apart (or 0.5 for an implicit cell, only reported when exact) needs no LP.
+        seen_lo = np.full(len(ids), np.inf)
+        seen_hi = np.full(len(ids), -np.inf)
+        for g in ids:
+            j = local[g]
+            enough = 0.5 if g in implicit_ids else largeur
+            if seen_hi[j] - seen_lo[j] >= enough:
+                continue
+            objective = np.zeros(len(ids))
+            objective[j] = 1.0
+            low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+            if low.status != 0:
+                break  # infeasible component (overlapping relations): not audited
+            seen_lo, seen_hi = np.minimum(seen_lo, low.x), np.maximum(seen_hi, low.x)
+            high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
+            if high.status == 0:
+                seen_lo, seen_hi = np.minimum(seen_lo, high.x), np.maximum(seen_hi, high.x)
+            lo = low.fun
+            hi = -high.fun if high.status == 0 else float("inf")
+            label = "|".join(str(x) for x in names[g])
+            if g in implicit_ids:
+                if hi - lo < 0.5 and 1 <= round(lo) < seuil:
+                    report.implicites.append((label, round(lo)))
+            elif hi - lo < 0.5:
+                report.epingles.append((label, round(lo)))
+            elif hi - lo < largeur:
+                report.etroits.append((label, lo, hi))
+    report.secondes = time.perf_counter() - started
+    return report
+
+
+def geography(warehouse: Path | str | None) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Département → région, and département → the Logement d'abord territories wholly inside it,
+    from the warehouse's `reference` schema (public geography: COG and the LDA perimeters)."""
+    if warehouse is None or not Path(warehouse).exists():
+        return {}, {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        regions = dict(conn.sql("select code_departement, code_region from reference.departements").fetchall())
+        inclusions: dict[str, list[str]] = defaultdict(list)
+        has = conn.sql("select count(*) from duckdb_tables() where schema_name = 'reference' "
+                       "and table_name = 'perimetres_departements'").fetchall()[0][0]
+        if has:
+            for code, dep in conn.sql(
+                "select territoire_code, any_value(code_departement) from reference.perimetres_departements "
+                "where territoire_type = 'territoire_lda' group by territoire_code "
+                "having count(distinct code_departement) = 1 order by 1"
+            ).fetchall():
+                inclusions[dep].append(code)
+    return regions, dict(inclusions)
+
+
+def audit_file(publication: Path | str, warehouse: Path | str | None = None, **kwargs) -> AuditReport:
+    regions, inclusions = geography(warehouse)
+    with duckdb.connect(str(publication), read_only=True) as conn:
+        return audit_connection(conn, regions, inclusions, **kwargs)

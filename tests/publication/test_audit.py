@@ -1,0 +1,80 @@
+"""The audit of a hand-made publication whose recoverable cells are known by hand."""
+
+from __future__ import annotations
+
+import duckdb
+
+from assets.publication.audit import audit_connection
+
+CATALOGUE = [("ATTR_SD", "count"), ("DEM_URG", "count")]
+
+
+def publication(rows):
+    conn = duckdb.connect()
+    conn.execute("create schema publication").fetchall()
+    conn.execute("create table publication.catalogue (code varchar, type varchar)").fetchall()
+    conn.executemany("insert into publication.catalogue values (?, ?)", CATALOGUE)
+    conn.execute("create table publication.indicateurs (indicateur varchar, territoire_type varchar, "
+                 "territoire_code varchar, periode varchar, numerateur double, statut varchar)").fetchall()
+    conn.executemany("insert into publication.indicateurs values (?, ?, ?, ?, ?, ?)",
+                     [(i, t, c, p, v, "secret" if v is None else "ok") for i, t, c, p, v in rows])
+    conn.execute("create table publication.parcours_siao (territoire_type varchar, territoire_code varchar, "
+                 "periode varchar, etape varchar, origine varchar, destination varchar, n bigint, statut varchar)"
+                 ).fetchall()
+    return conn
+
+
+REGIONS = {"A": "R1", "B": "R1", "C": "R1", "D": "R2", "E": "R2", "F": "R2"}
+
+
+def test_a_single_secret_in_a_total_is_pinned_two_are_not():
+    conn = publication([
+        # R1 = A + B + C: only B secret → B = 25 − 20 − 0 = 5, pinned.
+        ("ATTR_SD", "region", "R1", "2024", 25), ("ATTR_SD", "departement", "A", "2024", 20),
+        ("ATTR_SD", "departement", "B", "2024", None), ("ATTR_SD", "departement", "C", "2024", 0),
+        # R2 = D + E + F: E and F secret, sharing 30 − 12 = 18: each in [0, 18], neither pinned.
+        ("ATTR_SD", "region", "R2", "2024", 30), ("ATTR_SD", "departement", "D", "2024", 12),
+        ("ATTR_SD", "departement", "E", "2024", None), ("ATTR_SD", "departement", "F", "2024", None),
+    ])
+    report = audit_connection(conn, REGIONS)
+    assert report.secrets == 3
+    assert report.epingles == [("ATTR_SD|departement|B|2024", 5)]
+    assert report.etroits == [] and report.echec
+
+
+def test_months_and_territories_together_pin_a_cell():
+    """Each total has two secret parts (so each is protected on its own), but the year of E and the
+    région together pin every month: E-01 + E-02 = 12 (year), E-01 + F-01 = 15 (région, January),
+    F-01 + F-02 = 20, F-02 + E-02 = 17 would be a cycle; F-02 is published here: F-01 = 20 − 9 = 11,
+    E-01 = 4, E-02 = 8."""
+    conn = publication([
+        ("DEM_URG", "departement", "E", "2024", 12),
+        ("DEM_URG", "departement", "E", "2024-01", None), ("DEM_URG", "departement", "E", "2024-02", None),
+        ("DEM_URG", "departement", "F", "2024", 20),
+        ("DEM_URG", "departement", "F", "2024-01", None), ("DEM_URG", "departement", "F", "2024-02", 9),
+        ("DEM_URG", "region", "R2", "2024-01", 15),
+        ("DEM_URG", "departement", "D", "2024-01", 0),
+    ])
+    report = audit_connection(conn, REGIONS)
+    assert sorted(report.epingles) == [
+        ("DEM_URG|departement|E|2024-01", 4), ("DEM_URG|departement|E|2024-02", 8),
+        ("DEM_URG|departement|F|2024-01", 11),
+    ]
+
+
+def test_departement_minus_its_lda_territory_is_a_disclosed_small_count():
+    """Rhône 40, Métropole de Lyon (wholly inside) 31: the rest of the département is 9, a count of
+    1..10 published by subtraction; Ain 50 − its territory 20 = 30 is fine."""
+    conn = publication([
+        ("ATTR_SD", "departement", "69", "2021", 40), ("ATTR_SD", "territoire_lda", "LDA-1-LYON", "2021", 31),
+        ("ATTR_SD", "departement", "01", "2021", 50), ("ATTR_SD", "territoire_lda", "LDA-1-AIN", "2021", 20),
+    ])
+    report = audit_connection(conn, {}, {"69": ["LDA-1-LYON"], "01": ["LDA-1-AIN"]})
+    assert report.implicites == [("IMPLICITE|ATTR_SD|69 − territoires LDA|2021", 9)]
+    assert report.echec
+    # A protected file passes: Lyon secret too, the rest of Rhône is only known to be 0..40.
+    conn = publication([
+        ("ATTR_SD", "departement", "69", "2021", 40), ("ATTR_SD", "territoire_lda", "LDA-1-LYON", "2021", None),
+    ])
+    report = audit_connection(conn, {}, {"69": ["LDA-1-LYON"]})
+    assert not report.echec and report.etroits == []
