@@ -28,7 +28,7 @@ def test_pace_from_two_whole_years():
 def test_a_secret_year_makes_the_pace_unknown():
     t = trajectoire([("2023", None, "secret"), ("2024", 40.0, "ok")], 300.0, CIBLE, 2023)
     assert (t.cumul, t.ecart, t.rythme_mensuel) == (None, None, None)
-    assert phrase(t) == (f"Cible : 300 personnes fin décembre 2026. Trajectoire de l'observatoire inconnue "
+    assert phrase(t) == ("Cible : 300 personnes fin décembre 2026. Trajectoire de l'observatoire inconnue "
                          "(année 2023 secrète) : écart et rythme non calculés.")
 
 
