@@ -37,3 +37,15 @@ def test_vue_nationale_objectif(publication):  # noqa: F811
 def test_vue_nationale_sans_objectif(publication):  # noqa: F811
     at = ouvrir()
     assert "Objectif du Logement d'abord" not in [s.value for s in at.subheader]
+
+
+def test_fiche_territoire_departement_sans_serie(publication):  # noqa: F811
+    # the fixture publishes no ATTR_SD_PERS for the Aisne: the pace is unknown, never computed on 0
+    ajouter_objectif(publication, "departement", "02", 500.0)
+    at = ouvrir("pages/fiche_territoire.py")
+    options = at.selectbox(key="territoire").options
+    at.selectbox(key="territoire").select_index(options.index(next(o for o in options if "Aisne" in o))).run()
+    assert not at.exception
+    assert ("Cible : 500 personnes fin décembre 2026. Trajectoire de l'observatoire inconnue "
+            "(aucune année publiée depuis 2023) : écart et rythme non calculés.") in texte(at)
+    assert "Objectif du Logement d'abord" in [s.value for s in at.subheader]
