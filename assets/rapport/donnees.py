@@ -39,6 +39,8 @@ class DonneesRapport:
     annees: list[int]
     evaluation: pl.DataFrame | None = None
     evaluation_methode: str | None = None
+    #: publication.objectifs (targets and progress), empty when the file has none.
+    objectifs: pl.DataFrame = field(default_factory=pl.DataFrame)
     _cellules: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -159,6 +161,7 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
         series = table("series_publiees", "select * from publication.series_publiees")
         dictionnaire = table("dictionnaire", "select * from publication.dictionnaire")
         evaluation = table("evaluation_lda", "select * from publication.evaluation_lda") if "evaluation_lda" in tables else None
+        objectifs = table("objectifs", "select * from publication.objectifs")
         methode = None
         if "evaluation_methode" in tables:
             lignes = sql("select texte from publication.evaluation_methode").fetchall()
@@ -179,4 +182,5 @@ def charger(chemin: Path | str, annee: int) -> DonneesRapport:
         annees=annees,
         evaluation=evaluation,
         evaluation_methode=methode,
+        objectifs=objectifs,
     )
