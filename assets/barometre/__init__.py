@@ -3,7 +3,9 @@ l'action publique), read from the files dropped in `<landing>/barometre/` (both 
 layouts: the 2017–2022 etalab files and the 2023– IND-295 DITP files) into the DuckDB warehouse:
 `raw.barometre` (rows as published), `staging.barometre_mensuel` (one cumulative value per
 territory and month) and `staging.barometre_annuel` (one value per territory and year), every
-file logged in `meta.ingest_log`.
+file logged in `meta.ingest_log`; the IND-295 targets in `staging.barometre_objectifs` (initial,
+current and target values, target date, progress rate per territory) and `marts.objectifs`
+(published as `publication.objectifs`).
 
 - `reading.py`: one file → encoding, separator, layout, kept / quarantined / skipped rows;
 - `loader.py`: the incremental, idempotent load of the folder;

@@ -29,6 +29,9 @@ PREVIEW_ROWS = 10
 RAW_KEY = dg.AssetKey(["raw", "barometre"])
 MENSUEL_KEY = dg.AssetKey(["staging", "barometre_mensuel"])
 ANNUEL_KEY = dg.AssetKey(["staging", "barometre_annuel"])
+OBJECTIFS_STAGING_KEY = dg.AssetKey(["staging", "barometre_objectifs"])
+OBJECTIFS_KEY = dg.AssetKey(["marts", "objectifs"])
+MARTS_SQL_FOLDER = SQL_DIR / "marts"
 
 
 def sql_text(name: str) -> str:
@@ -180,4 +183,38 @@ def barometre_annuel(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
 
 
-ASSETS = [raw_barometre, barometre_mensuel, barometre_annuel]
+@dg.asset(key=OBJECTIFS_STAGING_KEY, group_name=GROUP, kinds=KINDS, deps=[RAW_KEY])
+def barometre_objectifs(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per territory of the Baromètre's IND-295 series (départements, régions, France):
+    initial value (`indic_vi`, the 2022-12 baseline row), latest current value (`indic_va`) and
+    its month, target (`indic_vc`) and its date (2026-12), progress rate (`indic_ta`, %) as
+    published on the latest row.
+
+    Source: `raw.barometre` (IND-295 rows; a row given by two files: the file ingested last) and
+    `meta.ingest_log`. SQL: `sql/barometre/barometre_objectifs.sql`.
+    """
+    with warehouse.connect() as conn:
+        conn.execute("create schema if not exists staging").fetchall()
+        run_sql(conn, "barometre_objectifs")
+        metadata = table_metadata(conn, "staging.barometre_objectifs", "territoire_type, territoire_code")
+    return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(key=OBJECTIFS_KEY, group_name=GROUP, kinds=KINDS, deps=[OBJECTIFS_STAGING_KEY])
+def objectifs(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per (series, territory) with a target: initial, current and target values, the
+    target's date and the progress rate (%). Today the Baromètre's IND-295 targets, as series
+    `BAROMETRE_LDA_PERSONNES` (persons, cumulated since January 2023).
+
+    Source: `staging.barometre_objectifs`. SQL: `sql/marts/objectifs.sql`. Published as
+    `publication.objectifs`.
+    """
+    with warehouse.connect() as conn:
+        conn.execute("create schema if not exists marts").fetchall()
+        sql = (MARTS_SQL_FOLDER / "objectifs.sql").read_text(encoding="utf-8")
+        conn.execute(sql, {"serie": SERIE}).fetchall()
+        metadata = table_metadata(conn, "marts.objectifs", "serie, territoire_type, territoire_code")
+    return dg.MaterializeResult(metadata=metadata)
+
+
+ASSETS = [raw_barometre, barometre_mensuel, barometre_annuel, barometre_objectifs, objectifs]

@@ -19,6 +19,7 @@ DEPS = [
     dg.AssetKey(["marts", "series_publiees"]),
     dg.AssetKey(["marts", "evaluation_lda"]),
     dg.AssetKey(["marts", "evaluation_methode"]),
+    dg.AssetKey(["marts", "objectifs"]),
     dg.AssetKey(["reference", "territoires"]),
 ]
 

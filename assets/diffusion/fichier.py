@@ -36,6 +36,7 @@ TABLES = (
     "evaluation_methode",
     "qualite",
     "qualite_controles",
+    "objectifs",
     "catalogue",
     "dictionnaire",
     "a_propos",
@@ -237,6 +238,11 @@ def build(
                 "and schema_name = 'publication' and table_name = 'qualite_controles'"
             ).fetchall()[0][0] > 0
             conn.execute(read_sql("qualite_controles" if has_controles else "qualite_controles_vide")).fetchall()
+            has_objectifs = conn.sql(
+                "select count(*) from duckdb_tables() where database_name = 'entrepot' "
+                "and schema_name = 'marts' and table_name = 'objectifs'"
+            ).fetchall()[0][0] > 0
+            conn.execute(read_sql("objectifs" if has_objectifs else "objectifs_vide")).fetchall()
             conn.execute(read_sql("catalogue"), {"path": str(catalogue)}).fetchall()
             conn.execute(read_sql("dictionnaire"), {"path": str(dictionnaire)}).fetchall()
             write_a_propos(conn, synthetic, Path(landing) if landing else None, built_at, config)

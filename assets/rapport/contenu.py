@@ -277,7 +277,24 @@ def synthese(d: DonneesRapport, c: Contenu) -> dict:
         f"{d.libelle('ATTR_SD')}, France", "attributions",
         gr.note("sne", gr.periode([a for a, (_, s) in zip(annees, valeurs) if s == "ok"]), d.synthetique),
     )
-    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig), "perimetre_ndls": perimetre_ndls(d, annee)}
+    return {"cartes": cartes, "sections": sections, "figure": c.figure(fig), "perimetre_ndls": perimetre_ndls(d, annee),
+            "objectif": phrase_objectif(d, "france", "FR")}
+
+
+def phrase_objectif(d: DonneesRapport, ttype: str, code: str) -> str | None:
+    """The target sentence (target, the observatory's cumul since 2023, pace needed), or None."""
+    from observatory_app import objectifs as obj
+
+    if d.objectifs.is_empty():
+        return None
+    ligne = d.objectifs.filter((pl.col("serie") == obj.SERIE_CIBLE) & (pl.col("territoire_type") == ttype)
+                               & (pl.col("territoire_code") == code))
+    if not ligne.height:
+        return None
+    o = ligne.row(0, named=True)
+    rows = list(d.serie(obj.INDICATEUR_SUIVI, ttype, code).select("periode", "valeur", "statut").iter_rows())
+    t = obj.trajectoire(rows, o["valeur_cible"], o["date_cible"], obj.ANNEE_DEBUT_IND_295, o["valeur_initiale"] or 0.0)
+    return obj.phrase(t) + " (cible du Baromètre des résultats, IND-295)"
 
 
 def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:

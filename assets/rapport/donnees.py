@@ -46,6 +46,8 @@ class DonneesRapport:
     #: add up those cities only).
     ndls_departements: dict[str, list[str]] = field(default_factory=dict)
     evaluation_methode: str | None = None
+    #: publication.objectifs (targets and progress), empty when the file has none.
+    objectifs: pl.DataFrame = field(default_factory=pl.DataFrame)
     _cellules: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -187,6 +189,7 @@ def charger(chemin: Path | str, annee: int, aujourdhui: date | None = None) -> D
         series = table("series_publiees", "select * from publication.series_publiees")
         dictionnaire = table("dictionnaire", "select * from publication.dictionnaire")
         evaluation = table("evaluation_lda", "select * from publication.evaluation_lda") if "evaluation_lda" in tables else None
+        objectifs = table("objectifs", "select * from publication.objectifs")
         methode = None
         if "evaluation_methode" in tables:
             lignes = sql("select texte from publication.evaluation_methode").fetchall()
@@ -208,4 +211,5 @@ def charger(chemin: Path | str, annee: int, aujourdhui: date | None = None) -> D
         evaluation=evaluation,
         evaluation_methode=methode,
         ndls_departements=ndls_departements,
+        objectifs=objectifs,
     )

@@ -4,7 +4,7 @@ same size class, the SIAO pathway (Sankey), downloads."""
 import polars as pl
 import streamlit as st
 
-from observatory_app import charts, commun, data, export
+from observatory_app import charts, commun, data, export, objectifs
 from observatory_app import format as fr
 from pipelines.config import REFERENCE_DIR
 
@@ -126,6 +126,10 @@ else:
         )
     if notes:
         st.caption(" ".join(notes))
+
+objectifs.afficher(chemin, territoire_type, territoire_code, territoires.filter(
+    (pl.col("territoire_type") == territoire_type) & (pl.col("territoire_code") == territoire_code)
+)["territoire_libelle"].first() or territoire_code, synthetique, version)
 
 st.subheader("Parcours des demandes d'hébergement (SIAO)")
 annees_parcours = data.annees_parcours(chemin, territoire_type, territoire_code, version)

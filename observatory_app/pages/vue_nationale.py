@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from observatory_app import charts, commun, data
+from observatory_app import charts, commun, data, objectifs
 from observatory_app import format as fr
 
 CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
@@ -158,3 +158,5 @@ else:
         width="stretch",
     )
     st.caption("Le Baromètre est la série publiée par l'État ; l'observatoire la recalcule à partir des attributions (convention ×2,2 personnes par ménage).")
+
+objectifs.afficher(chemin, "france", "FR", "France", synthetique, version)

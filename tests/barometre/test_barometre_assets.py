@@ -142,12 +142,15 @@ def test_every_file_is_logged(real):
 
 def test_materialisation_metadata(real):
     metadata = materialisations(real.result)
-    assert sorted(metadata) == ["raw/barometre", "staging/barometre_annuel", "staging/barometre_mensuel"]
+    assert sorted(metadata) == ["marts/objectifs", "raw/barometre", "staging/barometre_annuel",
+                                "staging/barometre_mensuel", "staging/barometre_objectifs"]
     assert metadata["raw/barometre"]["dagster/row_count"].value == 9434
     assert metadata["raw/barometre"]["files_loaded"].value == 8
     assert "ind-302.csv" in metadata["raw/barometre"]["files"].value
     for key, table in (("staging/barometre_mensuel", "staging.barometre_mensuel"),
-                       ("staging/barometre_annuel", "staging.barometre_annuel")):
+                       ("staging/barometre_annuel", "staging.barometre_annuel"),
+                       ("staging/barometre_objectifs", "staging.barometre_objectifs"),
+                       ("marts/objectifs", "marts.objectifs")):
         assert metadata[key]["dagster/row_count"].value == real.scalar(f"select count(*) from {table}")
         assert isinstance(metadata[key]["preview"], dg.MarkdownMetadataValue)
         assert metadata[key]["preview"].value.startswith("|")
@@ -158,6 +161,6 @@ def test_assets_are_documented_and_grouped():
 
     for asset in ASSETS:
         for key in asset.keys:
-            assert key.path[0] in ("raw", "staging")
+            assert key.path[0] in ("raw", "staging", "marts")
             assert asset.group_names_by_key[key] == "barometre"
             assert asset.descriptions_by_key[key] and "row" in asset.descriptions_by_key[key]

@@ -38,6 +38,7 @@ def test_layer_exports():
         dg.AssetKey(["marts", "evaluation_lda"]),
         dg.AssetKey(["marts", "evaluation_methode"]),
         dg.AssetKey(["marts", "series_publiees"]),
+        dg.AssetKey(["marts", "objectifs"]),
         dg.AssetKey(["reference", "territoires"]),
     }
     assert {s.name for c in CHECKS for s in c.check_specs} == {
@@ -165,6 +166,7 @@ def test_wires_into_the_code_location():
         dg.AssetKey(["marts", "evaluation_lda"]),
         dg.AssetKey(["marts", "evaluation_methode"]),
         dg.AssetKey(["marts", "series_publiees"]),
+        dg.AssetKey(["marts", "objectifs"]),
         dg.AssetKey(["reference", "territoires"]),
     }
     defs.resolve_all_job_defs()

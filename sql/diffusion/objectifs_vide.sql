@@ -1,0 +1,14 @@
+-- publication.objectifs (file), empty: the warehouse has no marts.objectifs (the Baromètre layer
+-- was not built); same columns as sql/diffusion/objectifs.sql.
+create table publication.objectifs (
+    serie varchar,
+    territoire_type varchar,
+    territoire_code varchar,
+    date_cible date,
+    valeur_initiale double,
+    valeur_actuelle double,
+    date_actuelle date,
+    valeur_cible double,
+    taux_avancement double,
+    source varchar
+)

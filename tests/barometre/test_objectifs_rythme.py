@@ -1,0 +1,48 @@
+"""The pace needed to reach a target, on hand-made series whose answer is computed by hand."""
+
+from datetime import date
+
+from observatory_app.format import NBSP
+from observatory_app.objectifs import mois_entre, phrase, trajectoire
+
+CIBLE = date(2026, 12, 1)
+
+
+def test_months_left():
+    assert mois_entre(2024, CIBLE) == 24
+    assert mois_entre(2025, CIBLE) == 12
+    assert mois_entre(2026, CIBLE) == 0
+
+
+def test_pace_from_two_whole_years():
+    # 2023: 50 000, 2024: 40 000 → 90 000; 254 058 − 90 000 = 164 058 in 24 months = 6 835.75 a month
+    t = trajectoire([("2023", 50_000.0, "ok"), ("2024", 40_000.0, "ok"), ("2022", 99.0, "ok")],
+                    254_058.0, CIBLE, 2023)
+    assert (t.cumul, t.ecart, t.mois_restants, t.rythme_mensuel) == (90_000.0, 164_058.0, 24, 6_835.75)
+    assert phrase(t) == (
+        f"Cible : 254{NBSP}058 personnes fin décembre 2026 ; l'observatoire en compte 90{NBSP}000 de 2023 à 2024 : "
+        f"il reste 164{NBSP}058 personnes en 24 mois, soit 6{NBSP}836 par mois."
+    )
+
+
+def test_a_secret_year_makes_the_pace_unknown():
+    t = trajectoire([("2023", None, "secret"), ("2024", 40.0, "ok")], 300.0, CIBLE, 2023)
+    assert (t.cumul, t.ecart, t.rythme_mensuel) == (None, None, None)
+    assert phrase(t) == ("Cible : 300 personnes fin décembre 2026. Trajectoire de l'observatoire inconnue "
+                         "(année 2023 secrète) : écart et rythme non calculés.")
+
+
+def test_an_absent_year_makes_the_pace_unknown():
+    t = trajectoire([("2023", 10.0, "ok"), ("2025", 40.0, "ok")], 300.0, CIBLE, 2023)
+    assert t.cumul is None and t.inconnu == "année 2024 absente"
+
+
+def test_secret_and_absent_years_are_named():
+    t = trajectoire([("2023", None, "secret"), ("2024", None, "secret"), ("2026", 1.0, "ok")], 300.0, CIBLE, 2023)
+    assert t.inconnu == "années 2023, 2024 secrètes ; année 2025 absente"
+
+
+def test_target_reached():
+    t = trajectoire([("2023", 200.0, "ok"), ("2024", 150.0, "ok")], 300.0, CIBLE, 2023)
+    assert t.ecart == -50.0 and t.rythme_mensuel is None
+    assert phrase(t).endswith("de 2023 à 2024 : cible atteinte.")
