@@ -389,7 +389,10 @@ def _mask_raw_lines(
         quarantined.get_column("surplus").to_list(),
         quarantined.get_column("tranche_age").to_list() if "tranche_age" in quarantined.columns else [None] * len(lines),
     ):
-        cells = next(csv.reader(io.StringIO(raw_line + "\n"), delimiter=separator), [""])
+        try:
+            cells = next(csv.reader(io.StringIO(raw_line + "\n"), delimiter=separator), [""])
+        except csv.Error:  # a lone carriage return, a field over the csv module's limit: cut at separators
+            cells = raw_line.split(separator)
         shift = n_fields - width
         well_formed = shift == 0 or (shift > 0 and not "".join(cells[width:]).strip() and not surplus)
         for pos, kind in personal:
