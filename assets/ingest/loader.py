@@ -16,6 +16,7 @@ validated.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,6 +28,7 @@ import duckdb
 import polars as pl
 
 from assets.ingest.contracts import CONTRACTS, QUARANTINE_SCHEMA
+from assets.ingest.naming import name_refusal
 from assets.ingest.validate import FileResult, iter_validate_files
 from pipelines.config import SQL_DIR
 
@@ -213,6 +215,43 @@ def _record_seen(conn: duckdb.DuckDBPyConnection, source: str, stats: dict[str, 
         raise
 
 
+def _refused(source: str, name: str, digest: str, size: int | None, error: str) -> FileResult:
+    return FileResult(source=source, kind=None, file_name=name, sha256=digest, bytes=size, encoding=None,
+                      separator=None, status="rejected", error=error, error_rule="file_name", rows_read=0,
+                      rows_accepted=0, rows_quarantined=0, rows_skipped=0)
+
+
+def _screen_folder(folder: Path, source: str) -> tuple[list[Path], list[FileResult]]:
+    """The files of a landing folder to read (regular files named exactly as a contract of `source`
+    says, `naming.LANDING_FILE_NAMES`), and the refused others, each with its French reason.
+    A link is never followed (its target is not read); hidden names (`.xxx`) are ignored."""
+    if not folder.exists():
+        return [], []
+    files: list[Path] = []
+    refused: list[FileResult] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                target = os.readlink(entry.path)
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"lien:{target}".encode()).hexdigest(),
+                                        None, f"{entry.name} : lien symbolique, refusé sans être suivi "
+                                              "(déposer le fichier lui-même)"))
+            elif entry.is_dir(follow_symlinks=False):
+                continue  # a sub-folder is not a file of this source (the Baromètre's `publie/`…)
+            elif not entry.is_file(follow_symlinks=False):
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"special:{entry.name}".encode()).hexdigest(),
+                                        None, f"{entry.name} : pas un fichier ordinaire (tube, socket, périphérique), refusé"))
+            elif (reason := name_refusal(entry.name, source)) is not None:
+                path = Path(entry.path)
+                refused.append(_refused(source, entry.name, sha256_of(path), entry.stat(follow_symlinks=False).st_size,
+                                        reason))
+            else:
+                files.append(Path(entry.path))
+    return files, refused
+
+
 def load_folder(
     conn: duckdb.DuckDBPyConnection,
     source: str,
@@ -235,8 +274,8 @@ def load_folder(
             [source],
         ).fetchall()
     )
-    files = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".csv") if folder.exists() else []
-    summary.files_seen = len(files)
+    files, refused = _screen_folder(folder, source)
+    summary.files_seen = len(files) + len(refused)
     seen = {name: (size, mtime, sha) for name, size, mtime, sha in conn.execute(
         "select file_name, bytes, mtime_ns, sha256 from meta.fichiers_vus where source = ?", [source]).fetchall()}
     todo: list[Path] = []
@@ -259,6 +298,13 @@ def load_folder(
             todo.append(path)
             digests[str(path)] = digest
     batch = _Batch()
+    for result in refused:  # names matching no contract, links, non-regular files: logged, never read
+        if known.get(result.file_name) == result.sha256:
+            summary.files_unchanged += 1
+            continue
+        batch.add(result, replaced=False)
+        summary.files_rejected += 1
+        summary.errors.append(result.error or result.file_name)
     writer = _Writer(conn, kinds)
     try:
         results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes, digests=digests)
