@@ -21,14 +21,14 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from assets.ingest.contracts import CONTRACTS, QUARANTINE_SCHEMA
-from assets.ingest.naming import name_refusal
+from assets.ingest.naming import landing_file_name, name_refusal
 from assets.ingest.validate import FileResult, iter_validate_files
 from pipelines.config import SQL_DIR
 
@@ -37,6 +37,9 @@ LOG_COLUMNS = [
     "rows_accepted", "rows_quarantined", "rows_skipped", "ingested_at", "unknown_columns",
 ]
 BATCH_ROWS = 500_000
+#: The note of a loaded file without any data row (header only): accepted, flagged (asset check
+#: `fichiers_sans_donnees`, non-blocking).
+EMPTY_FILE_NOTE = "fichier sans ligne de données (en-tête seul) : accepté, à vérifier"
 
 
 def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
@@ -125,6 +128,8 @@ class _Batch:
         if result.quarantine.height:
             self.quarantine.append(result.quarantine)
         row = result.ingest_log_row()
+        if result.status == "loaded" and result.rows_read == 0 and row["error"] is None:
+            row["error"] = EMPTY_FILE_NOTE
         row["ingested_at"] = datetime.now(UTC).replace(tzinfo=None)
         row["unknown_columns"] = ", ".join(result.unknown_columns) or None
         self.logs.append(row)
@@ -221,7 +226,13 @@ def _refused(source: str, name: str, digest: str, size: int | None, error: str) 
                       rows_accepted=0, rows_quarantined=0, rows_skipped=0)
 
 
-def _screen_folder(folder: Path, source: str) -> tuple[list[Path], list[FileResult]]:
+def run_month(today: date | None = None) -> str:
+    """The month of the run, `AAAA-MM` (UTC): no landing file may cover a later month."""
+    today = today or datetime.now(UTC).date()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _screen_folder(folder: Path, source: str, month: str) -> tuple[list[Path], list[FileResult]]:
     """The files of a landing folder to read (regular files named exactly as a contract of `source`
     says, `naming.LANDING_FILE_NAMES`), and the refused others, each with its French reason.
     A link is never followed (its target is not read); hidden names (`.xxx`) are ignored."""
@@ -247,6 +258,13 @@ def _screen_folder(folder: Path, source: str) -> tuple[list[Path], list[FileResu
                 path = Path(entry.path)
                 refused.append(_refused(source, entry.name, sha256_of(path), entry.stat(follow_symlinks=False).st_size,
                                         reason))
+            elif (period := landing_file_name(entry.name).period_start) > month:  # type: ignore[union-attr]
+                # logged under a fingerprint of its own: the same bytes are read once the month has come
+                path = Path(entry.path)
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"futur:{sha256_of(path)}".encode()).hexdigest(),
+                                        entry.stat(follow_symlinks=False).st_size,
+                                        f"{entry.name} : période {period} postérieure au mois du traitement ({month}), "
+                                        "fichier non chargé (nom mal saisi ?)"))
             else:
                 files.append(Path(entry.path))
     return files, refused
@@ -260,6 +278,7 @@ def load_folder(
     pseudo_key: str,
     communes: frozenset[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
 ) -> LoadSummary:
     """Ingest what is new or changed in `folder` (files `*.csv`) for `source`."""
     started = time.perf_counter()
@@ -274,7 +293,7 @@ def load_folder(
             [source],
         ).fetchall()
     )
-    files, refused = _screen_folder(folder, source)
+    files, refused = _screen_folder(folder, source, run_month(today))
     summary.files_seen = len(files) + len(refused)
     seen = {name: (size, mtime, sha) for name, size, mtime, sha in conn.execute(
         "select file_name, bytes, mtime_ns, sha256 from meta.fichiers_vus where source = ?", [source]).fetchall()}
