@@ -120,6 +120,7 @@ class _Batch:
         self.quarantine: list[pl.DataFrame] = []
         self.logs: list[dict] = []
         self.replaced: list[tuple[str, str]] = []  # (source, file_name) whose previous rows go
+        self.replaced_rejected: list[tuple[str, str]] = []  # (source, file_name) refused, previous rows kept
         self.rows = 0
 
     def add(self, result: FileResult, replaced: bool) -> None:
@@ -133,7 +134,12 @@ class _Batch:
         row["ingested_at"] = datetime.now(UTC).replace(tzinfo=None)
         row["unknown_columns"] = ", ".join(result.unknown_columns) or None
         self.logs.append(row)
-        if replaced:
+        if replaced and result.status == "rejected":
+            # a replacement refused whole: the rows of the version loaded before stay (and its log row)
+            row["error"] = (f"{row['error'] or result.file_name} ; nouvelle version refusée : les lignes de la "
+                            "version précédente acceptée sont conservées")
+            self.replaced_rejected.append((result.source, result.file_name))
+        elif replaced:
             self.replaced.append((result.source, result.file_name))
         self.rows += result.rows_read
 
@@ -152,6 +158,9 @@ class _Batch:
                     "and status in ('loaded', 'rejected')",
                     [source, name],
                 )
+            for source, name in self.replaced_rejected:
+                conn.execute("update meta.ingest_log set status = 'replaced' where source = ? and file_name = ? "
+                             "and status = 'rejected'", [source, name])
             for kind, frames in self.accepted.items():
                 batch = pl.concat(frames, how="vertical_relaxed")
                 cols = ", ".join(f'"{c}"' for c in batch.columns)
@@ -209,9 +218,10 @@ def _record_seen(conn: duckdb.DuckDBPyConnection, source: str, stats: dict[str, 
     try:
         conn.execute("delete from meta.fichiers_vus where source = ?", [source])
         conn.execute(
-            "insert into meta.fichiers_vus select ?, s.file_name, s.bytes, s.mtime_ns, l.sha256 from seen as s "
+            "insert into meta.fichiers_vus select ?, s.file_name, s.bytes, s.mtime_ns, "
+            "arg_max(l.sha256, l.ingested_at) from seen as s "
             "join meta.ingest_log as l on l.source = ? and l.file_name = s.file_name "
-            "and l.status in ('loaded', 'rejected')",
+            "and l.status in ('loaded', 'rejected') group by all",
             [source, source],
         )
         conn.execute("commit")
@@ -288,8 +298,9 @@ def load_folder(
     for kind in kinds:
         ensure_raw_table(conn, kind)
     known = dict(
-        conn.execute(
-            "select file_name, sha256 from meta.ingest_log where source = ? and status in ('loaded', 'rejected')",
+        conn.execute(  # the latest version of each name (a refused replacement is logged after the kept one)
+            "select file_name, arg_max(sha256, ingested_at) from meta.ingest_log "
+            "where source = ? and status in ('loaded', 'rejected') group by file_name",
             [source],
         ).fetchall()
     )
