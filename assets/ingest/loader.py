@@ -79,10 +79,24 @@ def ensure_raw_table(conn: duckdb.DuckDBPyConnection, kind: str) -> None:
     conn.execute(f"create table if not exists raw.{kind} as select * from empty")
     types = dict(conn.execute("select column_name, data_type from information_schema.columns "
                               "where table_schema = 'raw' and table_name = ?", [kind]).fetchall())
-    for column in pseudonym_fields(kind):
-        if types.get(column) == "VARCHAR":
-            conn.execute(f'alter table raw.{kind} alter column "{column}" set data type uhugeint '
-                         f'using {PSEUDONYM_SQL.format(column=f"{chr(34)}{column}{chr(34)}")}').fetchall()
+    text = [column for column in pseudonym_fields(kind) if types.get(column) == "VARCHAR"]
+    if not text:
+        return
+    # Converted by copy and swap in one transaction, never `alter … using <expression>`: the WAL of a
+    # process killed before its checkpoint would replay the expression, and `left` lives in an
+    # extension DuckDB wants to download on replay (offline: every later run failed). A copy is
+    # logged as data.
+    replaced = ", ".join(f'{PSEUDONYM_SQL.format(column=chr(34) + c + chr(34))} as "{c}"' for c in text)
+    conn.execute("begin transaction")
+    try:
+        conn.execute(f"drop table if exists raw.{kind}__conversion")
+        conn.execute(f"create table raw.{kind}__conversion as select * replace ({replaced}) from raw.{kind}")
+        conn.execute(f"drop table raw.{kind}")
+        conn.execute(f"alter table raw.{kind}__conversion rename to {kind}")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
 
 
 def sha256_of(path: Path) -> str:
