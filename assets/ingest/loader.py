@@ -16,17 +16,19 @@ validated.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from assets.ingest.contracts import CONTRACTS, QUARANTINE_SCHEMA
+from assets.ingest.naming import landing_file_name, name_refusal
 from assets.ingest.validate import FileResult, iter_validate_files
 from pipelines.config import SQL_DIR
 
@@ -35,6 +37,9 @@ LOG_COLUMNS = [
     "rows_accepted", "rows_quarantined", "rows_skipped", "ingested_at", "unknown_columns",
 ]
 BATCH_ROWS = 500_000
+#: The note of a loaded file without any data row (header only): accepted, flagged (asset check
+#: `fichiers_sans_donnees`, non-blocking).
+EMPTY_FILE_NOTE = "fichier sans ligne de données (en-tête seul) : accepté, à vérifier"
 
 
 def ensure_meta(conn: duckdb.DuckDBPyConnection) -> None:
@@ -74,10 +79,24 @@ def ensure_raw_table(conn: duckdb.DuckDBPyConnection, kind: str) -> None:
     conn.execute(f"create table if not exists raw.{kind} as select * from empty")
     types = dict(conn.execute("select column_name, data_type from information_schema.columns "
                               "where table_schema = 'raw' and table_name = ?", [kind]).fetchall())
-    for column in pseudonym_fields(kind):
-        if types.get(column) == "VARCHAR":
-            conn.execute(f'alter table raw.{kind} alter column "{column}" set data type uhugeint '
-                         f'using {PSEUDONYM_SQL.format(column=f"{chr(34)}{column}{chr(34)}")}').fetchall()
+    text = [column for column in pseudonym_fields(kind) if types.get(column) == "VARCHAR"]
+    if not text:
+        return
+    # Converted by copy and swap in one transaction, never `alter … using <expression>`: the WAL of a
+    # process killed before its checkpoint would replay the expression, and `left` lives in an
+    # extension DuckDB wants to download on replay (offline: every later run failed). A copy is
+    # logged as data.
+    replaced = ", ".join(f'{PSEUDONYM_SQL.format(column=chr(34) + c + chr(34))} as "{c}"' for c in text)
+    conn.execute("begin transaction")
+    try:
+        conn.execute(f"drop table if exists raw.{kind}__conversion")
+        conn.execute(f"create table raw.{kind}__conversion as select * replace ({replaced}) from raw.{kind}")
+        conn.execute(f"drop table raw.{kind}")
+        conn.execute(f"alter table raw.{kind}__conversion rename to {kind}")
+        conn.execute("commit")
+    except Exception:
+        conn.execute("rollback")
+        raise
 
 
 def sha256_of(path: Path) -> str:
@@ -115,6 +134,7 @@ class _Batch:
         self.quarantine: list[pl.DataFrame] = []
         self.logs: list[dict] = []
         self.replaced: list[tuple[str, str]] = []  # (source, file_name) whose previous rows go
+        self.replaced_rejected: list[tuple[str, str]] = []  # (source, file_name) refused, previous rows kept
         self.rows = 0
 
     def add(self, result: FileResult, replaced: bool) -> None:
@@ -123,10 +143,17 @@ class _Batch:
         if result.quarantine.height:
             self.quarantine.append(result.quarantine)
         row = result.ingest_log_row()
+        if result.status == "loaded" and result.rows_read == 0 and row["error"] is None:
+            row["error"] = EMPTY_FILE_NOTE
         row["ingested_at"] = datetime.now(UTC).replace(tzinfo=None)
         row["unknown_columns"] = ", ".join(result.unknown_columns) or None
         self.logs.append(row)
-        if replaced:
+        if replaced and result.status == "rejected":
+            # a replacement refused whole: the rows of the version loaded before stay (and its log row)
+            row["error"] = (f"{row['error'] or result.file_name} ; nouvelle version refusée : les lignes de la "
+                            "version précédente acceptée sont conservées")
+            self.replaced_rejected.append((result.source, result.file_name))
+        elif replaced:
             self.replaced.append((result.source, result.file_name))
         self.rows += result.rows_read
 
@@ -145,6 +172,9 @@ class _Batch:
                     "and status in ('loaded', 'rejected')",
                     [source, name],
                 )
+            for source, name in self.replaced_rejected:
+                conn.execute("update meta.ingest_log set status = 'replaced' where source = ? and file_name = ? "
+                             "and status = 'rejected'", [source, name])
             for kind, frames in self.accepted.items():
                 batch = pl.concat(frames, how="vertical_relaxed")
                 cols = ", ".join(f'"{c}"' for c in batch.columns)
@@ -202,15 +232,66 @@ def _record_seen(conn: duckdb.DuckDBPyConnection, source: str, stats: dict[str, 
     try:
         conn.execute("delete from meta.fichiers_vus where source = ?", [source])
         conn.execute(
-            "insert into meta.fichiers_vus select ?, s.file_name, s.bytes, s.mtime_ns, l.sha256 from seen as s "
+            "insert into meta.fichiers_vus select ?, s.file_name, s.bytes, s.mtime_ns, "
+            "arg_max(l.sha256, l.ingested_at) from seen as s "
             "join meta.ingest_log as l on l.source = ? and l.file_name = s.file_name "
-            "and l.status in ('loaded', 'rejected')",
+            "and l.status in ('loaded', 'rejected') group by all",
             [source, source],
         )
         conn.execute("commit")
     except Exception:
         conn.execute("rollback")
         raise
+
+
+def _refused(source: str, name: str, digest: str, size: int | None, error: str) -> FileResult:
+    return FileResult(source=source, kind=None, file_name=name, sha256=digest, bytes=size, encoding=None,
+                      separator=None, status="rejected", error=error, error_rule="file_name", rows_read=0,
+                      rows_accepted=0, rows_quarantined=0, rows_skipped=0)
+
+
+def run_month(today: date | None = None) -> str:
+    """The month of the run, `AAAA-MM` (UTC): no landing file may cover a later month."""
+    today = today or datetime.now(UTC).date()
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _screen_folder(folder: Path, source: str, month: str) -> tuple[list[Path], list[FileResult]]:
+    """The files of a landing folder to read (regular files named exactly as a contract of `source`
+    says, `naming.LANDING_FILE_NAMES`), and the refused others, each with its French reason.
+    A link is never followed (its target is not read); hidden names (`.xxx`) are ignored."""
+    if not folder.exists():
+        return [], []
+    files: list[Path] = []
+    refused: list[FileResult] = []
+    with os.scandir(folder) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                target = os.readlink(entry.path)
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"lien:{target}".encode()).hexdigest(),
+                                        None, f"{entry.name} : lien symbolique, refusé sans être suivi "
+                                              "(déposer le fichier lui-même)"))
+            elif entry.is_dir(follow_symlinks=False):
+                continue  # a sub-folder is not a file of this source (the Baromètre's `publie/`…)
+            elif not entry.is_file(follow_symlinks=False):
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"special:{entry.name}".encode()).hexdigest(),
+                                        None, f"{entry.name} : pas un fichier ordinaire (tube, socket, périphérique), refusé"))
+            elif (reason := name_refusal(entry.name, source)) is not None:
+                path = Path(entry.path)
+                refused.append(_refused(source, entry.name, sha256_of(path), entry.stat(follow_symlinks=False).st_size,
+                                        reason))
+            elif (period := landing_file_name(entry.name).period_start) > month:  # type: ignore[union-attr]
+                # logged under a fingerprint of its own: the same bytes are read once the month has come
+                path = Path(entry.path)
+                refused.append(_refused(source, entry.name, hashlib.sha256(f"futur:{sha256_of(path)}".encode()).hexdigest(),
+                                        entry.stat(follow_symlinks=False).st_size,
+                                        f"{entry.name} : période {period} postérieure au mois du traitement ({month}), "
+                                        "fichier non chargé (nom mal saisi ?)"))
+            else:
+                files.append(Path(entry.path))
+    return files, refused
 
 
 def load_folder(
@@ -221,6 +302,7 @@ def load_folder(
     pseudo_key: str,
     communes: frozenset[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
 ) -> LoadSummary:
     """Ingest what is new or changed in `folder` (files `*.csv`) for `source`."""
     started = time.perf_counter()
@@ -230,13 +312,14 @@ def load_folder(
     for kind in kinds:
         ensure_raw_table(conn, kind)
     known = dict(
-        conn.execute(
-            "select file_name, sha256 from meta.ingest_log where source = ? and status in ('loaded', 'rejected')",
+        conn.execute(  # the latest version of each name (a refused replacement is logged after the kept one)
+            "select file_name, arg_max(sha256, ingested_at) from meta.ingest_log "
+            "where source = ? and status in ('loaded', 'rejected') group by file_name",
             [source],
         ).fetchall()
     )
-    files = sorted(p for p in folder.glob("*") if p.is_file() and p.suffix.lower() == ".csv") if folder.exists() else []
-    summary.files_seen = len(files)
+    files, refused = _screen_folder(folder, source, run_month(today))
+    summary.files_seen = len(files) + len(refused)
     seen = {name: (size, mtime, sha) for name, size, mtime, sha in conn.execute(
         "select file_name, bytes, mtime_ns, sha256 from meta.fichiers_vus where source = ?", [source]).fetchall()}
     todo: list[Path] = []
@@ -259,6 +342,13 @@ def load_folder(
             todo.append(path)
             digests[str(path)] = digest
     batch = _Batch()
+    for result in refused:  # names matching no contract, links, non-regular files: logged, never read
+        if known.get(result.file_name) == result.sha256:
+            summary.files_unchanged += 1
+            continue
+        batch.add(result, replaced=False)
+        summary.files_rejected += 1
+        summary.errors.append(result.error or result.file_name)
     writer = _Writer(conn, kinds)
     try:
         results = iter_validate_files(todo, source, pseudo_key=pseudo_key, communes=communes, digests=digests)

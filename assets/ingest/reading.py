@@ -106,6 +106,19 @@ def _looks_western(text: str) -> tuple[bool, str]:
     return True, ""
 
 
+def _binary(data: bytes) -> bool:
+    """NUL bytes in the header line or in more than 1 % of the bytes: a binary or UTF-16 file, not text
+    holding a stray NUL in a few lines (those lines are quarantined as malformed)."""
+    if b"\x00" not in data:
+        return False
+    header = data.split(b"\n", 1)[0]
+    return b"\x00" in header or data.count(b"\x00") * 100 > len(data)
+
+
+#: A field longer than this (the default limit of Python's csv module, 128 KiB) makes its line malformed.
+MAX_FIELD_CHARS = 131_072
+
+
 def detect_encoding(data: bytes) -> str:
     """`utf-8-sig`, `utf-8` or `cp1252`, decided on the whole file; raise if it is none of them."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -120,8 +133,10 @@ def detect_encoding(data: bytes) -> str:
                 f"marque BOM UTF-8 mais octets non UTF-8 à la position {exc.start} : encodage mixte ou inconnu"
             ) from None
         return "utf-8-sig"
-    if b"\x00" in data:
+    if _binary(data):
         raise EncodingDetectionError("octets nuls : fichier binaire ou UTF-16 sans BOM (UTF-8 ou Windows-1252 attendu)")
+    if b"\x00" in data:  # a few NUL bytes in some lines: those lines are malformed, the others load
+        data = data.replace(b"\x00", b"")
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -250,7 +265,12 @@ _FILE = "__file"
 
 
 def _parse_line(line: str, separator: str) -> list[str]:
-    return next(csv.reader([line], delimiter=separator), [""])
+    """The fields of one line; a line the csv module cannot read (a lone carriage return, a field over
+    its limit) is cut at each separator: it is flagged malformed anyway (`read_rows`)."""
+    try:
+        return next(csv.reader([line], delimiter=separator), [""])
+    except csv.Error:
+        return line.split(separator)
 
 
 def _records_multiline(lines: list[str], separator: str, header_fields: int) -> pl.DataFrame | None:
@@ -260,16 +280,19 @@ def _records_multiline(lines: list[str], separator: str, header_fields: int) -> 
     raws: list[str] = []
     records: list[list[str]] = []
     previous = 0
-    for record in reader:
-        start, end = previous + 1, reader.line_num
-        previous = end
-        if end > start:
-            meaningful = [c for c in record[header_fields:] if c.strip()]
-            if len(record) < header_fields or meaningful:
-                return None
-        numbers.append(start + 1)  # data lines start at physical line 2
-        raws.append("\n".join(lines[start - 1 : end]))
-        records.append([c.rstrip("\n") if i == len(record) - 1 else c for i, c in enumerate(record)] or [""])
+    try:
+        for record in reader:
+            start, end = previous + 1, reader.line_num
+            previous = end
+            if end > start:
+                meaningful = [c for c in record[header_fields:] if c.strip()]
+                if len(record) < header_fields or meaningful:
+                    return None
+            numbers.append(start + 1)  # data lines start at physical line 2
+            raws.append("\n".join(lines[start - 1 : end]))
+            records.append([c.rstrip("\n") if i == len(record) - 1 else c for i, c in enumerate(record)] or [""])
+    except csv.Error:  # a line the csv module cannot read: read line by line instead
+        return None
     return pl.DataFrame(
         {"line_number": numbers, "raw_line": raws, "fields": records},
         schema={"line_number": pl.Int64, "raw_line": pl.String, "fields": _LIST_STR},
@@ -464,7 +487,13 @@ def read_rows(tables: list[TextTable]) -> tuple[pl.DataFrame, list[int]]:
         (pl.col("n_fields") > pl.col("__width")) & extras_empty & (pl.col("n_fields") != raw_width) & ~usual
     )
     malformed = (
-        pl.when(pl.col("total"))
+        pl.when(pl.col("raw_line").str.len_bytes() > MAX_FIELD_CHARS)
+        .then(pl.lit("Ligne mal formée : plus de 128 Kio (champ démesuré ou guillemet non refermé)"))
+        .when(pl.col("raw_line").str.contains("\x00", literal=True))
+        .then(pl.lit("Ligne mal formée : octet nul"))
+        .when(pl.col("raw_line").str.contains("\r", literal=True))
+        .then(pl.lit("Ligne mal formée : retour chariot isolé au milieu de la ligne"))
+        .when(pl.col("total"))
         .then(pl.lit("Ligne « Total » au milieu du fichier : seule la dernière ligne peut être un total"))
         .when(wrong_width)
         .then(pl.format("Ligne mal formée : {} champs au lieu de {} (en-tête)", pl.col("n_fields"), pl.col("__width")))

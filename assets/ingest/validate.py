@@ -379,6 +379,9 @@ def _mask_raw_lines(
     personal cell may have moved to is replaced, so that no identifier stays in clear.
     """
     personal = [(positions[c.name], c.type) for c in contract.columns if c.type in ("menage", "nur", "birth_year") and c.name in positions]
+    # columns the contract does not know (a household number, a name…): never kept in clear
+    known = set(positions.values())
+    personal += [(index, "unknown") for index in range(width) if index not in known]
     lines = quarantined.get_column("raw_line").to_list()
     if not personal:
         return lines
@@ -389,9 +392,15 @@ def _mask_raw_lines(
         quarantined.get_column("surplus").to_list(),
         quarantined.get_column("tranche_age").to_list() if "tranche_age" in quarantined.columns else [None] * len(lines),
     ):
-        cells = next(csv.reader(io.StringIO(raw_line + "\n"), delimiter=separator), [""])
+        try:
+            cells = next(csv.reader(io.StringIO(raw_line + "\n"), delimiter=separator), [""])
+        except csv.Error:  # a lone carriage return, a field over the csv module's limit: cut at separators
+            cells = raw_line.split(separator)
         shift = n_fields - width
         well_formed = shift == 0 or (shift > 0 and not "".join(cells[width:]).strip() and not surplus)
+        if not well_formed and len(cells) > width and any(kind == "unknown" for _, kind in personal):
+            # cells beyond the header in a file with unknown columns may be their shifted values
+            cells[width:] = ["[masqué]" if c.strip() else c for c in cells[width:]]
         for pos, kind in personal:
             candidates = [pos] if well_formed else range(min(pos, pos + shift), max(pos, pos + shift) + 1)
             for index in candidates:
@@ -400,7 +409,9 @@ def _mask_raw_lines(
                 value = unquote_cell(cells[index])
                 if value.lower() in nz.MISSING_MARKERS:
                     continue
-                if kind == "birth_year":
+                if kind == "unknown":
+                    cells[index] = "[masqué]"
+                elif kind == "birth_year":
                     cells[index] = bands if (well_formed and bands) else "[masqué]"
                 else:
                     cells[index] = pseudo.pseudonym(value) or cells[index]
