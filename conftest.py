@@ -14,6 +14,7 @@ SLOW = (
     "tests/rapport/test_rapport.py",  # the whole pipeline, then the report printed to PDF by Chromium
     "tests/rapport/test_commande_asset.py",  # report assets and command, PDF by Chromium
     "tests/app/test_browser.py",  # the observatory driven in Chromium (Playwright)
+    "tests/publication/test_deterministe.py",  # the whole pipeline built twice
 )
 
 
