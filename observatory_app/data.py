@@ -229,22 +229,42 @@ def classement(chemin: str, indicateur: str, annee: str, version: float | None =
     )
 
 
+#: publication.qualite has one row per loaded lot (source, year of the files) and quarantine rule,
+#: its counts repeated on each rule's row and null when secret; a file refused whole has a row of its
+#: own (`statut = 'refuse'`, name in `file_name`, reason in `motif`, no count).
+_LOTS = """
+    select source, file_name as lot, any_value(fichiers) as fichiers,
+           any_value(rows_read) as rows_read, any_value(rows_accepted) as rows_accepted,
+           any_value(rows_quarantined) as rows_quarantined, any_value(rows_skipped) as rows_skipped,
+           max(ingested_at) as ingested_at
+    from publication.qualite
+    where statut = 'charge'
+    group by source, file_name
+"""
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_lot(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Rows read / accepted / quarantined / skipped per loaded lot (source, year), with its number
+    of files; a secret count is null (shown « s », never 0)."""
+    return _requete(chemin, f"select * from ({_LOTS}) order by source, lot")
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def qualite_par_source(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Rows read / accepted / quarantined per source (each file counted once)."""
+    """Rows read / accepted / quarantined / skipped per source, summed over its loaded lots, and its
+    number of loaded files (sum of `fichiers`). A count is null (secret, « s ») when one of the
+    source's lots has it secret: a sum without it would be a wrong total."""
     return _requete(
         chemin,
-        """
-        with fichiers as (
-            select source, file_name,
-                   max(rows_read) as rows_read, max(rows_accepted) as rows_accepted,
-                   max(rows_quarantined) as rows_quarantined
-            from publication.qualite
-            group by source, file_name
-        )
-        select source, count(*) as fichiers, sum(rows_read)::bigint as rows_read,
-               sum(rows_accepted)::bigint as rows_accepted, sum(rows_quarantined)::bigint as rows_quarantined
-        from fichiers
+        f"""
+        with lots as ({_LOTS})
+        select source, sum(fichiers)::bigint as fichiers,
+               case when count(*) = count(rows_read) then sum(rows_read)::bigint end as rows_read,
+               case when count(*) = count(rows_accepted) then sum(rows_accepted)::bigint end as rows_accepted,
+               case when count(*) = count(rows_quarantined) then sum(rows_quarantined)::bigint end as rows_quarantined,
+               case when count(*) = count(rows_skipped) then sum(rows_skipped)::bigint end as rows_skipped
+        from lots
         group by source
         order by source
         """,
@@ -252,16 +272,32 @@ def qualite_par_source(chemin: str, version: float | None = None) -> pl.DataFram
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def qualite_par_regle(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Quarantined rows per source and rule."""
+def fichiers_refuses(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Files refused whole by the ingestion: source, file name, French reason, time of the attempt."""
     return _requete(
         chemin,
         """
-        select source, rule, sum(n)::bigint as n
+        select source, file_name, motif, ingested_at
         from publication.qualite
-        where rule is not null
+        where statut = 'refuse'
+        order by source, file_name
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_regle(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Quarantined rows per source and rule, summed over the lots; null (secret, « s ») when one
+    lot's count for that rule is secret."""
+    return _requete(
+        chemin,
+        """
+        select source, rule,
+               case when count(*) = count(n) then sum(n)::bigint end as n
+        from publication.qualite
+        where statut = 'charge' and rule is not null
         group by source, rule
-        order by source, n desc, rule
+        order by source, n desc nulls last, rule
         """,
     )
 
@@ -539,13 +575,17 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Per source: files loaded, last ingestion, and the latest year with a published value."""
+    """Per source: files loaded (sum of the lots' `fichiers`), files refused whole, last load, and the
+    latest year with a published value."""
     return _requete(
         chemin,
         """
         with fichiers as (
-            select source, count(distinct file_name) as fichiers, max(ingested_at) as derniere_ingestion
-            from publication.qualite
+            select source,
+                   coalesce(sum(fichiers) filter (where statut = 'charge'), 0)::bigint as fichiers,
+                   count(distinct file_name) filter (where statut = 'refuse') as fichiers_refuses,
+                   max(ingested_at) filter (where statut = 'charge') as derniere_ingestion
+            from (select distinct source, file_name, statut, fichiers, ingested_at from publication.qualite)
             group by source
         ),
         donnees as (
@@ -554,7 +594,8 @@ def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
             where statut <> 'absent'
             group by source
         )
-        select fichiers.source, fichiers.fichiers, fichiers.derniere_ingestion, donnees.derniere_annee
+        select fichiers.source, fichiers.fichiers, fichiers.fichiers_refuses, fichiers.derniere_ingestion,
+               donnees.derniere_annee
         from fichiers left join donnees using (source)
         order by fichiers.source
         """,

@@ -36,14 +36,23 @@ def test_une_nouvelle_version_du_fichier_est_relue(publication):
     os.replace(nouveau, publication)
     assert data.a_propos(chemin, 1.0)["donnees"] == "synthétiques"  # same version: cached
     assert data.a_propos(chemin, 2.0)["donnees"] == "réelles"
-    # queries after the swap read the new file (one row per source of the fixture: siao, sne, barometre)
-    assert data.qualite_par_source(chemin).height == 3
+    # queries after the swap read the new file (one row per source with a loaded lot: siao, sne, barometre, ndls)
+    assert data.qualite_par_source(chemin).height == 4
 
 
-def test_qualite_compte_chaque_fichier_une_fois(publication):
+def test_qualite_compte_chaque_lot_une_fois(publication):
+    """publication.qualite repeats a lot's counts on each rule's row and gives its number of files:
+    the 12 SIAO files of 2023 (one lot, two rules) are 12 files and 1 000 rows, not 2 × 1 000."""
     chemin = data.chemin_publication()
     siao = data.qualite_par_source(chemin).filter(source="siao").row(0, named=True)
-    assert (siao["fichiers"], siao["rows_read"], siao["rows_quarantined"]) == (1, 1000, 10)
+    assert (siao["fichiers"], siao["rows_read"], siao["rows_quarantined"]) == (12, 1000, 10)
+    # the refused SNE file is not a loaded file; the freshness counts it apart
+    fraicheur = data.fraicheur(chemin).filter(source="sne").row(0, named=True)
+    assert (fraicheur["fichiers"], fraicheur["fichiers_refuses"]) == (1, 1)
+    assert data.fraicheur(chemin).filter(source="siao")["fichiers"][0] == 12
+    # a secret lot's counts stay unknown (null), never 0
+    ndls = data.qualite_par_source(chemin).filter(source="ndls").row(0, named=True)
+    assert (ndls["fichiers"], ndls["rows_read"], ndls["rows_quarantined"]) == (2, None, None)
 
 
 def test_telechargement_csv_secret_vide_jamais_zero(publication):
