@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+import observatoire_commun as commun_annees
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, Settings
 
 TTL = 600  # secondes
@@ -121,26 +122,27 @@ def territoires(chemin: str, version: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def derniere_annee_complete(chemin: str, territoire_code: str = "FR", version: float | None = None) -> int | None:
-    """Latest year where the territory has at least 80 % of its best year's available cells."""
+def annees_completes(chemin: str, territoire_code: str = "FR", version: float | None = None) -> list[int]:
+    """The complete years of the territory, ascending (`observatoire_commun.annees_completes`: from
+    2015 to the last year that is over, with at least 80 % of its best year's published cells, ok or
+    secret): a year where only a few cells exist (2026's Nuit in Paris) is never offered."""
     df = _requete(
         chemin,
         """
-        with par_annee as (
-            select periode, count(*) filter (where statut <> 'absent') as disponibles
-            from publication.indicateurs
-            where territoire_code = $code and length(periode) = 4
-            group by periode
-        )
-        select max(periode) as annee
-        from par_annee
-        where disponibles > 0
-          and disponibles >= 0.8 * (select max(disponibles) from par_annee)
+        select periode, count(*) filter (where statut in ('ok', 'secret')) as cellules
+        from publication.indicateurs
+        where territoire_code = $code and length(periode) = 4 and regexp_full_match(periode, '[0-9]{4}')
+        group by periode
         """,
         {"code": territoire_code},
     )
-    annee = df["annee"][0] if df.height else None
-    return int(annee) if annee is not None else None
+    return commun_annees.annees_completes(dict(zip((int(p) for p in df["periode"]), df["cellules"], strict=True)))
+
+
+def derniere_annee_complete(chemin: str, territoire_code: str = "FR", version: float | None = None) -> int | None:
+    """The territory's last complete year (see `annees_completes`), None when there is none."""
+    annees_ = annees_completes(chemin, territoire_code, version)
+    return annees_[-1] if annees_ else None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

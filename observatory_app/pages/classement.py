@@ -27,7 +27,7 @@ derniere = data.derniere_annee_complete(chemin, "FR", version)
 if derniere is None:
     st.info("Aucune année publiée.")
     st.stop()
-annee = d.selectbox("Année", [str(a) for a in range(derniere, 2014, -1)], key="annee")
+annee = d.selectbox("Année", [str(a) for a in reversed(data.annees_completes(chemin, "FR", version))], key="annee")
 
 df = data.classement(chemin, indicateur, annee, version)
 unite = unites[indicateur]

@@ -90,3 +90,20 @@ def test_remplacement_du_fichier_pendant_une_lecture(publication):
             assert curseur.sql("select valeur from publication.a_propos where cle = 'donnees'").fetchall() == [("synthétiques",)]
     with pytest.raises(duckdb.ConnectionException):  # closed once unused
         ancienne.execute("select 1")
+
+
+def test_annees_completes_seulement(publication):
+    """A year where France has only one published cell (a Nuit in progress) is not complete: the
+    last complete year stays 2024 and the map's year picker does not offer 2025."""
+    from tests.app.test_pages import ouvrir
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute(
+            "insert into publication.indicateurs values ('NDLS_PERS', 'france', 'FR', 'France', '2025', "
+            "3857, null, null, 'ok', 'ndls', 0)"
+        )
+    chemin = data.chemin_publication()
+    assert data.annees_completes(chemin, "FR", data.version(chemin)) == [2023, 2024]
+    assert data.derniere_annee_complete(chemin, "FR", data.version(chemin)) == 2024
+    at = ouvrir("pages/vue_nationale.py")
+    assert list(at.selectbox(key="carte_annee").options) == ["2024", "2023"]
