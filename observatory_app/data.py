@@ -529,9 +529,10 @@ def serie_pairs(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
     """Every Logement d'abord territory's series of one indicator (for the sparklines) and its gap to
-    its trajectory in `annee`: the value it would have had if it had changed as the rest of France
-    (HORS_LDA) since its reference year (the year before its call): `ecart` = (T(annee) − T(ref)) −
-    (H(annee) − H(ref)), in the indicator's unit. Secret or absent cells give no gap."""
+    its trajectory in `annee`, read from publication.evaluation_lda (computed once, by the évaluation
+    asset): `ecart` = its difference in differences `did` = (T(annee) − T(ref)) − (H(annee) − H(ref)),
+    in the indicator's unit, ref the year before its call. Null when the indicator is not evaluated
+    (section F only), or the row is secret or absent."""
     return _requete(
         chemin,
         """
@@ -540,39 +541,42 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
             from publication.territoires where territoire_type = 'territoire_lda'
         ),
         valeurs as (
-            select territoire_type, territoire_code, periode, valeur
+            select territoire_code, periode, valeur
             from publication.indicateurs
             where indicateur = $indicateur and length(periode) = 4 and statut = 'ok'
-          and coalesce(part_non_localisable, 0) < 100
+              and territoire_type = 'territoire_lda' and coalesce(part_non_localisable, 0) < 100
         ),
         series as (
             select lda.territoire_code,
                    list(v.valeur order by v.periode) filter (where v.valeur is not null) as serie,
                    list(v.periode order by v.periode) filter (where v.valeur is not null) as periodes
-            from lda left join valeurs as v
-              on v.territoire_type = 'territoire_lda' and v.territoire_code = lda.territoire_code
+            from lda left join valeurs as v using (territoire_code)
             group by lda.territoire_code
         ),
-        reste as (
-            select periode, valeur from valeurs where territoire_type = 'groupe' and territoire_code = 'HORS_LDA'
+        evaluation as (
+            select territoire_code, annee_reference, evolution_territoire, evolution_reste_france, did
+            from publication.evaluation_lda
+            where territoire_type = 'territoire_lda' and indicateur = $indicateur and periode = $annee
+              and statut = 'ok'
         )
-        select lda.territoire_code, lda.territoire_libelle, lda.annee_reference, series.serie, series.periodes,
-               cur.valeur - ref.valeur as evolution_territoire,
-               h_cur.valeur - h_ref.valeur as evolution_reste_france,
-               (cur.valeur - ref.valeur) - (h_cur.valeur - h_ref.valeur) as ecart
+        select lda.territoire_code, lda.territoire_libelle,
+               coalesce(evaluation.annee_reference, lda.annee_reference) as annee_reference,
+               series.serie, series.periodes,
+               evaluation.evolution_territoire, evaluation.evolution_reste_france,
+               evaluation.did as ecart
         from lda
         left join series using (territoire_code)
-        left join valeurs as cur
-          on cur.territoire_type = 'territoire_lda' and cur.territoire_code = lda.territoire_code and cur.periode = $annee
-        left join valeurs as ref
-          on ref.territoire_type = 'territoire_lda' and ref.territoire_code = lda.territoire_code
-         and ref.periode = cast(lda.annee_reference as varchar)
-        left join reste as h_cur on h_cur.periode = $annee
-        left join reste as h_ref on h_ref.periode = cast(lda.annee_reference as varchar)
+        left join evaluation using (territoire_code)
         order by lda.territoire_libelle
         """,
         {"indicateur": indicateur, "annee": annee},
     )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def indicateurs_evalues(chemin: str, version: float | None = None) -> list[str]:
+    """Indicators publication.evaluation_lda gives a gap to the trajectory for."""
+    return _requete(chemin, "select distinct indicateur from publication.evaluation_lda order by 1")["indicateur"].to_list()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -148,6 +148,11 @@ def construire(chemin) -> None:
             "2017, ?, null, null, null, null, ?, ?, ?, 70, ?, 'DiD')",
             EVALUATION,
         )
+        # the Ville de Test's gap to its trajectory, as the évaluation asset computes it (VALEURS_2017)
+        conn.execute(
+            "insert into publication.evaluation_lda values ('TX_ATTR_SD', 'territoire_lda', 'LDA-2018-01', "
+            "'Ville de Test', 2017, '2024', 6.0, 10.0, 4.0, 0.5, 3.5, 1.0, 6.0, 70, 'ok', 'DiD')"
+        )
         conn.execute("create table publication.evaluation_methode as select 'Comparaison descriptive, "
                      "pas une mesure d''effet causal (note de test).' as texte")
         conn.execute(

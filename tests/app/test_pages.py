@@ -342,3 +342,18 @@ def test_qualite_fraicheur(publication):
     sne = fraicheur[fraicheur["Source"].str.startswith("SNE")].iloc[0]
     assert sne["Dernier chargement"] == "4 mars 2025 à 06 h 06"  # 05:06 UTC is 06:06 in Paris
     assert sne["Dernière année publiée"] == "2024"
+
+
+def test_trajectoire_lue_dans_l_evaluation(publication):
+    """The gap to the trajectory is the published DiD (publication.evaluation_lda), not recomputed:
+    a published 2.0 is shown « +2,00 » though the indicators would give 3.5; an indicator without
+    evaluation has no gap."""
+    import duckdb
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute("update publication.evaluation_lda set did = 2.0 where territoire_code = 'LDA-2018-01'")
+    at = ouvrir("pages/classement.py")
+    assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "+2,00"
+    at.selectbox(key="indicateur").set_value("DEM_URG").run()
+    assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "—"
+    assert "seulement pour les indicateurs évalués (ATTR_SD_100K, TX_ATTR_SD)" in texte(at)
