@@ -156,6 +156,7 @@ def ndls_evolutions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.
 
 COULEUR_SECRET = "#8c8c8c"  # gris : secret statistique
 COULEUR_ABSENT = "#e6e6e6"  # gris clair : aucune source
+COULEUR_NON_LOCALISABLE = "#c9c3b8"  # beige gris : connu seulement à un niveau plus large
 NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
 
 
@@ -272,6 +273,8 @@ def carte_departements(
             texte = fr.valeur(valeur, "ok", unite)
         elif statut == "secret":
             couleur, texte = COULEUR_SECRET, f"{fr.SECRET} (secret statistique)"
+        elif statut == "non_localisable":
+            couleur, texte = COULEUR_NON_LOCALISABLE, f"{fr.NON_LOCALISABLE} (non localisable à ce niveau)"
         else:
             couleur, texte, statut = COULEUR_ABSENT, fr.ABSENT, "absent"
         x, y = _forme(par_code[code])

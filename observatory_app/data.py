@@ -187,21 +187,37 @@ def serie(
     )
 
 
+#: Said of a cell whose value is known only at a wider level (part_non_localisable = 100).
+NOTE_NON_LOCALISABLE = ("non localisable : valeur connue seulement à un niveau plus large (le département), "
+                        "pas dans ce territoire, jamais 0")
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
-    """All published rows of one territory (for the download buttons)."""
+    """All published rows of one territory (for the download buttons). A cell known only at a wider
+    level (`part_non_localisable` = 100, e.g. the offer of an EPCI) has no value and the statut
+    `non_localisable` (never 0), with a `note` saying so; a partly located one says its share."""
     return _requete(
         chemin,
         """
         select i.indicateur, c.libelle, c.unite, i.territoire_type, i.territoire_code,
-               i.territoire_libelle, i.periode, i.valeur, i.numerateur, i.denominateur,
-               i.statut, i.source, i.part_non_localisable
+               i.territoire_libelle, i.periode,
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then null else i.numerateur end as numerateur,
+               i.denominateur,
+               case when i.part_non_localisable >= 100 then 'non_localisable' else i.statut end as statut,
+               i.source, i.part_non_localisable,
+               case when i.part_non_localisable >= 100 then $note
+                    when i.part_non_localisable > 0
+                    then 'dont ' || replace(cast(round(i.part_non_localisable, 1) as varchar), '.', ',')
+                         || ' % non localisable à ce niveau'
+               end as note
         from publication.indicateurs as i
         left join publication.catalogue as c on c.code = i.indicateur
         where i.territoire_type = $type and i.territoire_code = $code
         order by i.indicateur, i.periode
         """,
-        {"type": territoire_type, "code": territoire_code},
+        {"type": territoire_type, "code": territoire_code, "note": NOTE_NON_LOCALISABLE},
     )
 
 
@@ -378,12 +394,16 @@ def annees(chemin: str, version: float | None = None) -> list[str]:
 def valeurs_departements(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
     """One row per published département: its value of one indicator for one year.
 
-    Départements without a cell get `statut = 'absent'` (never 0)."""
+    Départements without a cell get `statut = 'absent'`, cells known only at a wider level
+    (`part_non_localisable` = 100) `statut = 'non_localisable'` and no value (never 0)."""
     return _requete(
         chemin,
         """
-        select t.territoire_code, t.territoire_libelle, i.valeur,
-               coalesce(i.statut, 'absent') as statut, i.source
+        select t.territoire_code, t.territoire_libelle,
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then 'non_localisable'
+                    else coalesce(i.statut, 'absent') end as statut,
+               i.source
         from publication.territoires as t
         left join publication.indicateurs as i
           on i.territoire_type = t.territoire_type and i.territoire_code = t.territoire_code

@@ -126,7 +126,8 @@ else:
     )
     st.caption(
         "Départements d'outre-mer en encarts à l'ouest, de haut en bas : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte (échelles différentes). Gris : « s », secret statistique (jamais 0) ; "
-        "gris clair : « — », aucune source pour ce département et cette année."
+        "gris clair : « — », aucune source pour ce département et cette année ; beige : « n.l. », valeur connue "
+        "seulement à un niveau plus large (non localisable dans le département, jamais 0)."
     )
 
 st.subheader("L'observatoire et le Baromètre du Logement d'abord")

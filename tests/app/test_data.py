@@ -107,3 +107,48 @@ def test_annees_completes_seulement(publication):
     assert data.derniere_annee_complete(chemin, "FR", data.version(chemin)) == 2024
     at = ouvrir("pages/vue_nationale.py")
     assert list(at.selectbox(key="carte_annee").options) == ["2024", "2023"]
+
+
+def test_telechargement_non_localisable_jamais_zero(publication):
+    """The Ville de Test's PLACES_PF is published 0 with part_non_localisable = 100 (the offer is
+    known by département only): the downloads give an empty value, the statut
+    « non_localisable » and a note — never 0; its known cells keep their value."""
+    from observatory_app import export
+
+    chemin = data.chemin_publication()
+    lignes = data.donnees_territoire(chemin, "territoire_lda", "LDA-2018-01")
+    import csv
+    import io
+
+    rangs = list(csv.DictReader(io.StringIO(export.csv_excel(lignes).decode("utf-8-sig")), delimiter=";"))
+    places = [r for r in rangs if r["indicateur"] == "PLACES_PF"]
+    assert len(places) == 2
+    for ligne in places:
+        assert (ligne["valeur"], ligne["statut"]) == ("", "non_localisable")
+        assert ligne["note"].startswith("non localisable")
+    attr = [r for r in rangs if r["indicateur"] == "ATTR_SD" and r["periode"] == "2024"]
+    assert (attr[0]["valeur"], attr[0]["statut"], attr[0]["note"]) == ("60", "ok", "")
+    # the XLSX is written from the same rows: an empty cell (write_blank), never 0
+    places_xlsx = lignes.filter(indicateur="PLACES_PF")
+    assert places_xlsx["valeur"].to_list() == [None, None]
+    assert set(places_xlsx["statut"]) == {"non_localisable"}
+
+
+def test_carte_non_localisable_jamais_zero(publication):
+    """A département whose offer cannot be located (part_non_localisable = 100) is « n.l. » on the
+    map, not a 0 coloured as the lowest value."""
+    from observatory_app import charts
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute("update publication.indicateurs set part_non_localisable = 100 "
+                     "where indicateur = 'PLACES_PF' and territoire_code = '02'")
+    chemin = data.chemin_publication()
+    departements = data.valeurs_departements(chemin, "PLACES_PF", "2024")
+    aisne = departements.filter(territoire_code="02").row(0, named=True)
+    assert (aisne["valeur"], aisne["statut"]) == (None, "non_localisable")
+    assert departements.filter(territoire_code="01")["valeur"][0] == 270
+    metropole, outre_mer = data.geo_departements()
+    fig = charts.carte_departements(departements, metropole, outre_mer, "Places", "nombre", "offre", "2024", True)
+    trace = next(t for t in fig.data if t.meta and t.meta["code"] == "02")
+    assert trace.meta["statut"] == "non_localisable" and trace.meta["valeur"] is None
+    assert "n.l." in trace.text and "0" not in trace.text.split("<br>")[1]
