@@ -62,5 +62,34 @@ def libelle_regle(code: str | None) -> str:
     return REGLES.get(code, code)
 
 
-__all__ = ["ANNEE_REFERENCE_GROUPE", "CHIFFRES_CLES", "EVALUATION_INDICATEURS", "FUSEAU", "PREMIER_APPEL", "REGLES",
-           "SECTIONS", "SEUIL_SECRET_DEFAUT", "annee_reference", "libelle_regle"]
+#: Said wherever synthetic (demo) data are shown: banner, chart notes, report.
+MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
+#: French label of each source code (publication.indicateurs.source, publication.qualite.source).
+SOURCES = {
+    "sne": "SNE (attributions de logements sociaux)",
+    "siao": "SI-SIAO (demandes d'hébergement)",
+    "ndls": "Nuits de la Solidarité",
+    "offre": "offre d'hébergement et de logement adapté",
+    "barometre": "Baromètre du Logement d'abord",
+    "sne+siao": "SNE et SI-SIAO reliés",
+}
+
+
+def libelle_source(source: str | None) -> str:
+    """« SNE (attributions de logements sociaux) » for `sne`; an unknown code is shown as is."""
+    if not source:
+        return "publication de l'observatoire"
+    return SOURCES.get(source, source)
+
+
+def note(source: str | None, periode: str, synthetique: bool) -> str:
+    """A chart's note: « Source : … · Période : … [· Données synthétiques de démonstration] »."""
+    morceaux = [f"Source : {libelle_source(source)}", f"Période : {periode}"]
+    if synthetique:
+        morceaux.append(MENTION_SYNTHETIQUE)
+    return " · ".join(morceaux)
+
+
+__all__ = ["ANNEE_REFERENCE_GROUPE", "CHIFFRES_CLES", "EVALUATION_INDICATEURS", "FUSEAU", "MENTION_SYNTHETIQUE",
+           "PREMIER_APPEL", "REGLES", "SECTIONS", "SEUIL_SECRET_DEFAUT", "SOURCES", "annee_reference",
+           "libelle_regle", "libelle_source", "note"]

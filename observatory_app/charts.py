@@ -12,33 +12,10 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 import polars as pl
 
+from observatoire_commun.presentation import MENTION_SYNTHETIQUE, SOURCES, libelle_source, note  # noqa: F401
 from observatory_app import format as fr
 
-MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
-SOURCES = {
-    "sne": "SNE (attributions de logements sociaux)",
-    "siao": "SI-SIAO (demandes d'hébergement)",
-    "ndls": "Nuits de la Solidarité",
-    "offre": "offre d'hébergement et de logement adapté",
-    "barometre": "Baromètre du Logement d'abord",
-    "sne+siao": "SNE et SI-SIAO reliés",
-}
-
-
-def libelle_source(source: str | None) -> str:
-    if not source:
-        return "publication de l'observatoire"
-    return SOURCES.get(source, source)
-
-
-def note(source: str | None, periode: str, synthetique: bool) -> str:
-    """« Source : … · Période : … [· Données synthétiques de démonstration] »."""
-    morceaux = [f"Source : {libelle_source(source)}", f"Période : {periode}"]
-    if synthetique:
-        morceaux.append(MENTION_SYNTHETIQUE)
-    return " · ".join(morceaux)
-
-
+# Source labels, the synthetic-data mention and the chart note: one wording with the report.
 def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None) -> go.Figure:
     fig.update_layout(
         title={"text": f"{titre}<br><sup>{texte_note}</sup>"},
@@ -179,6 +156,7 @@ def ndls_evolutions(df: pl.DataFrame, territoire: str, synthetique: bool) -> go.
 
 COULEUR_SECRET = "#8c8c8c"  # gris : secret statistique
 COULEUR_ABSENT = "#e6e6e6"  # gris clair : aucune source
+COULEUR_NON_LOCALISABLE = "#c9c3b8"  # beige gris : connu seulement à un niveau plus large
 NOMS_OUTRE_MER = {"971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte"}
 
 
@@ -295,6 +273,8 @@ def carte_departements(
             texte = fr.valeur(valeur, "ok", unite)
         elif statut == "secret":
             couleur, texte = COULEUR_SECRET, f"{fr.SECRET} (secret statistique)"
+        elif statut == "non_localisable":
+            couleur, texte = COULEUR_NON_LOCALISABLE, f"{fr.NON_LOCALISABLE} (non localisable à ce niveau)"
         else:
             couleur, texte, statut = COULEUR_ABSENT, fr.ABSENT, "absent"
         x, y = _forme(par_code[code])

@@ -7,6 +7,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from observatoire_commun.presentation import SEUIL_SECRET_DEFAUT
 from observatory_app import data
 from observatory_app import format as fr
 
@@ -64,7 +65,7 @@ TEXTE_SECRET = (
 
 
 def texte_secret(chemin: str, version: float) -> str:
-    seuil = int(data.a_propos(chemin, version).get("seuil_secret_statistique", "11"))
+    seuil = int(data.a_propos(chemin, version).get("seuil_secret_statistique", SEUIL_SECRET_DEFAUT))
     return TEXTE_SECRET.format(seuil=seuil, seuil_moins_un=seuil - 1)
 
 

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+import observatoire_commun as commun_annees
 from pipelines.config import CONFIG_DIR, REFERENCE_DIR, Settings
 
 TTL = 600  # secondes
@@ -121,26 +122,27 @@ def territoires(chemin: str, version: float | None = None) -> pl.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def derniere_annee_complete(chemin: str, territoire_code: str = "FR", version: float | None = None) -> int | None:
-    """Latest year where the territory has at least 80 % of its best year's available cells."""
+def annees_completes(chemin: str, territoire_code: str = "FR", version: float | None = None) -> list[int]:
+    """The complete years of the territory, ascending (`observatoire_commun.annees_completes`: from
+    2015 to the last year that is over, with at least 80 % of its best year's published cells, ok or
+    secret): a year where only a few cells exist (2026's Nuit in Paris) is never offered."""
     df = _requete(
         chemin,
         """
-        with par_annee as (
-            select periode, count(*) filter (where statut <> 'absent') as disponibles
-            from publication.indicateurs
-            where territoire_code = $code and length(periode) = 4
-            group by periode
-        )
-        select max(periode) as annee
-        from par_annee
-        where disponibles > 0
-          and disponibles >= 0.8 * (select max(disponibles) from par_annee)
+        select periode, count(*) filter (where statut in ('ok', 'secret')) as cellules
+        from publication.indicateurs
+        where territoire_code = $code and length(periode) = 4 and regexp_full_match(periode, '[0-9]{4}')
+        group by periode
         """,
         {"code": territoire_code},
     )
-    annee = df["annee"][0] if df.height else None
-    return int(annee) if annee is not None else None
+    return commun_annees.annees_completes(dict(zip((int(p) for p in df["periode"]), df["cellules"], strict=True)))
+
+
+def derniere_annee_complete(chemin: str, territoire_code: str = "FR", version: float | None = None) -> int | None:
+    """The territory's last complete year (see `annees_completes`), None when there is none."""
+    annees_ = annees_completes(chemin, territoire_code, version)
+    return annees_[-1] if annees_ else None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
@@ -185,21 +187,37 @@ def serie(
     )
 
 
+#: Said of a cell whose value is known only at a wider level (part_non_localisable = 100).
+NOTE_NON_LOCALISABLE = ("non localisable : valeur connue seulement à un niveau plus large (le département), "
+                        "pas dans ce territoire, jamais 0")
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def donnees_territoire(chemin: str, territoire_type: str, territoire_code: str, version: float | None = None) -> pl.DataFrame:
-    """All published rows of one territory (for the download buttons)."""
+    """All published rows of one territory (for the download buttons). A cell known only at a wider
+    level (`part_non_localisable` = 100, e.g. the offer of an EPCI) has no value and the statut
+    `non_localisable` (never 0), with a `note` saying so; a partly located one says its share."""
     return _requete(
         chemin,
         """
         select i.indicateur, c.libelle, c.unite, i.territoire_type, i.territoire_code,
-               i.territoire_libelle, i.periode, i.valeur, i.numerateur, i.denominateur,
-               i.statut, i.source, i.part_non_localisable
+               i.territoire_libelle, i.periode,
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then null else i.numerateur end as numerateur,
+               i.denominateur,
+               case when i.part_non_localisable >= 100 then 'non_localisable' else i.statut end as statut,
+               i.source, i.part_non_localisable,
+               case when i.part_non_localisable >= 100 then $note
+                    when i.part_non_localisable > 0
+                    then 'dont ' || replace(cast(round(i.part_non_localisable, 1) as varchar), '.', ',')
+                         || ' % non localisable à ce niveau'
+               end as note
         from publication.indicateurs as i
         left join publication.catalogue as c on c.code = i.indicateur
         where i.territoire_type = $type and i.territoire_code = $code
         order by i.indicateur, i.periode
         """,
-        {"type": territoire_type, "code": territoire_code},
+        {"type": territoire_type, "code": territoire_code, "note": NOTE_NON_LOCALISABLE},
     )
 
 
@@ -229,22 +247,42 @@ def classement(chemin: str, indicateur: str, annee: str, version: float | None =
     )
 
 
+#: publication.qualite has one row per loaded lot (source, year of the files) and quarantine rule,
+#: its counts repeated on each rule's row and null when secret; a file refused whole has a row of its
+#: own (`statut = 'refuse'`, name in `file_name`, reason in `motif`, no count).
+_LOTS = """
+    select source, file_name as lot, any_value(fichiers) as fichiers,
+           any_value(rows_read) as rows_read, any_value(rows_accepted) as rows_accepted,
+           any_value(rows_quarantined) as rows_quarantined, any_value(rows_skipped) as rows_skipped,
+           max(ingested_at) as ingested_at
+    from publication.qualite
+    where statut = 'charge'
+    group by source, file_name
+"""
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_lot(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Rows read / accepted / quarantined / skipped per loaded lot (source, year), with its number
+    of files; a secret count is null (shown « s », never 0)."""
+    return _requete(chemin, f"select * from ({_LOTS}) order by source, lot")
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def qualite_par_source(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Rows read / accepted / quarantined per source (each file counted once)."""
+    """Rows read / accepted / quarantined / skipped per source, summed over its loaded lots, and its
+    number of loaded files (sum of `fichiers`). A count is null (secret, « s ») when one of the
+    source's lots has it secret: a sum without it would be a wrong total."""
     return _requete(
         chemin,
-        """
-        with fichiers as (
-            select source, file_name,
-                   max(rows_read) as rows_read, max(rows_accepted) as rows_accepted,
-                   max(rows_quarantined) as rows_quarantined
-            from publication.qualite
-            group by source, file_name
-        )
-        select source, count(*) as fichiers, sum(rows_read)::bigint as rows_read,
-               sum(rows_accepted)::bigint as rows_accepted, sum(rows_quarantined)::bigint as rows_quarantined
-        from fichiers
+        f"""
+        with lots as ({_LOTS})
+        select source, sum(fichiers)::bigint as fichiers,
+               case when count(*) = count(rows_read) then sum(rows_read)::bigint end as rows_read,
+               case when count(*) = count(rows_accepted) then sum(rows_accepted)::bigint end as rows_accepted,
+               case when count(*) = count(rows_quarantined) then sum(rows_quarantined)::bigint end as rows_quarantined,
+               case when count(*) = count(rows_skipped) then sum(rows_skipped)::bigint end as rows_skipped
+        from lots
         group by source
         order by source
         """,
@@ -252,16 +290,32 @@ def qualite_par_source(chemin: str, version: float | None = None) -> pl.DataFram
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def qualite_par_regle(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Quarantined rows per source and rule."""
+def fichiers_refuses(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Files refused whole by the ingestion: source, file name, French reason, time of the attempt."""
     return _requete(
         chemin,
         """
-        select source, rule, sum(n)::bigint as n
+        select source, file_name, motif, ingested_at
         from publication.qualite
-        where rule is not null
+        where statut = 'refuse'
+        order by source, file_name
+        """,
+    )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def qualite_par_regle(chemin: str, version: float | None = None) -> pl.DataFrame:
+    """Quarantined rows per source and rule, summed over the lots; null (secret, « s ») when one
+    lot's count for that rule is secret."""
+    return _requete(
+        chemin,
+        """
+        select source, rule,
+               case when count(*) = count(n) then sum(n)::bigint end as n
+        from publication.qualite
+        where statut = 'charge' and rule is not null
         group by source, rule
-        order by source, n desc, rule
+        order by source, n desc nulls last, rule
         """,
     )
 
@@ -340,12 +394,16 @@ def annees(chemin: str, version: float | None = None) -> list[str]:
 def valeurs_departements(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
     """One row per published département: its value of one indicator for one year.
 
-    Départements without a cell get `statut = 'absent'` (never 0)."""
+    Départements without a cell get `statut = 'absent'`, cells known only at a wider level
+    (`part_non_localisable` = 100) `statut = 'non_localisable'` and no value (never 0)."""
     return _requete(
         chemin,
         """
-        select t.territoire_code, t.territoire_libelle, i.valeur,
-               coalesce(i.statut, 'absent') as statut, i.source
+        select t.territoire_code, t.territoire_libelle,
+               case when i.part_non_localisable >= 100 then null else i.valeur end as valeur,
+               case when i.part_non_localisable >= 100 then 'non_localisable'
+                    else coalesce(i.statut, 'absent') end as statut,
+               i.source
         from publication.territoires as t
         left join publication.indicateurs as i
           on i.territoire_type = t.territoire_type and i.territoire_code = t.territoire_code
@@ -491,9 +549,10 @@ def serie_pairs(
 @st.cache_data(ttl=TTL, show_spinner=False)
 def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None = None) -> pl.DataFrame:
     """Every Logement d'abord territory's series of one indicator (for the sparklines) and its gap to
-    its trajectory in `annee`: the value it would have had if it had changed as the rest of France
-    (HORS_LDA) since its reference year (the year before its call): `ecart` = (T(annee) − T(ref)) −
-    (H(annee) − H(ref)), in the indicator's unit. Secret or absent cells give no gap."""
+    its trajectory in `annee`, read from publication.evaluation_lda (computed once, by the évaluation
+    asset): `ecart` = its difference in differences `did` = (T(annee) − T(ref)) − (H(annee) − H(ref)),
+    in the indicator's unit, ref the year before its call. Null when the indicator is not evaluated
+    (section F only), or the row is secret or absent."""
     return _requete(
         chemin,
         """
@@ -502,35 +561,32 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
             from publication.territoires where territoire_type = 'territoire_lda'
         ),
         valeurs as (
-            select territoire_type, territoire_code, periode, valeur
+            select territoire_code, periode, valeur
             from publication.indicateurs
             where indicateur = $indicateur and length(periode) = 4 and statut = 'ok'
-          and coalesce(part_non_localisable, 0) < 100
+              and territoire_type = 'territoire_lda' and coalesce(part_non_localisable, 0) < 100
         ),
         series as (
             select lda.territoire_code,
                    list(v.valeur order by v.periode) filter (where v.valeur is not null) as serie,
                    list(v.periode order by v.periode) filter (where v.valeur is not null) as periodes
-            from lda left join valeurs as v
-              on v.territoire_type = 'territoire_lda' and v.territoire_code = lda.territoire_code
+            from lda left join valeurs as v using (territoire_code)
             group by lda.territoire_code
         ),
-        reste as (
-            select periode, valeur from valeurs where territoire_type = 'groupe' and territoire_code = 'HORS_LDA'
+        evaluation as (
+            select territoire_code, annee_reference, evolution_territoire, evolution_reste_france, did
+            from publication.evaluation_lda
+            where territoire_type = 'territoire_lda' and indicateur = $indicateur and periode = $annee
+              and statut = 'ok'
         )
-        select lda.territoire_code, lda.territoire_libelle, lda.annee_reference, series.serie, series.periodes,
-               cur.valeur - ref.valeur as evolution_territoire,
-               h_cur.valeur - h_ref.valeur as evolution_reste_france,
-               (cur.valeur - ref.valeur) - (h_cur.valeur - h_ref.valeur) as ecart
+        select lda.territoire_code, lda.territoire_libelle,
+               coalesce(evaluation.annee_reference, lda.annee_reference) as annee_reference,
+               series.serie, series.periodes,
+               evaluation.evolution_territoire, evaluation.evolution_reste_france,
+               evaluation.did as ecart
         from lda
         left join series using (territoire_code)
-        left join valeurs as cur
-          on cur.territoire_type = 'territoire_lda' and cur.territoire_code = lda.territoire_code and cur.periode = $annee
-        left join valeurs as ref
-          on ref.territoire_type = 'territoire_lda' and ref.territoire_code = lda.territoire_code
-         and ref.periode = cast(lda.annee_reference as varchar)
-        left join reste as h_cur on h_cur.periode = $annee
-        left join reste as h_ref on h_ref.periode = cast(lda.annee_reference as varchar)
+        left join evaluation using (territoire_code)
         order by lda.territoire_libelle
         """,
         {"indicateur": indicateur, "annee": annee},
@@ -538,14 +594,24 @@ def trajectoires(chemin: str, indicateur: str, annee: str, version: float | None
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def indicateurs_evalues(chemin: str, version: float | None = None) -> list[str]:
+    """Indicators publication.evaluation_lda gives a gap to the trajectory for."""
+    return _requete(chemin, "select distinct indicateur from publication.evaluation_lda order by 1")["indicateur"].to_list()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
-    """Per source: files loaded, last ingestion, and the latest year with a published value."""
+    """Per source: files loaded (sum of the lots' `fichiers`), files refused whole, last load, and the
+    latest year with a published value."""
     return _requete(
         chemin,
         """
         with fichiers as (
-            select source, count(distinct file_name) as fichiers, max(ingested_at) as derniere_ingestion
-            from publication.qualite
+            select source,
+                   coalesce(sum(fichiers) filter (where statut = 'charge'), 0)::bigint as fichiers,
+                   count(distinct file_name) filter (where statut = 'refuse') as fichiers_refuses,
+                   max(ingested_at) filter (where statut = 'charge') as derniere_ingestion
+            from (select distinct source, file_name, statut, fichiers, ingested_at from publication.qualite)
             group by source
         ),
         donnees as (
@@ -554,7 +620,8 @@ def fraicheur(chemin: str, version: float | None = None) -> pl.DataFrame:
             where statut <> 'absent'
             group by source
         )
-        select fichiers.source, fichiers.fichiers, fichiers.derniere_ingestion, donnees.derniere_annee
+        select fichiers.source, fichiers.fichiers, fichiers.fichiers_refuses, fichiers.derniere_ingestion,
+               donnees.derniere_annee
         from fichiers left join donnees using (source)
         order by fichiers.source
         """,

@@ -67,22 +67,39 @@ def verifier_taille(taille: int) -> None:
         )
 
 
-def source_du_nom(nom: str) -> str:
-    """Source inferred from the name, as ingestion does; `DepotRefuse` if the name is unknown."""
-    from assets.ingest.errors import IngestError
-    from assets.ingest.validate import parse_file_name
+def refus_du_nom(nom: str) -> str | None:
+    """Why the pipeline would not load a file of this name (French, the loader's very reason:
+    `assets.ingest.naming.name_refusal`), or None when the name fits the ingestion's grammar. The
+    source folder is the one the name's prefix designates (`siao_…` → `siao`)."""
+    from assets.ingest.naming import LANDING_FILE_NAMES, expected_names, landing_file_name, name_refusal
 
-    try:
-        return parse_file_name(nom).source
-    except IngestError as exc:
-        raise DepotRefuse(str(exc)) from exc
+    if landing_file_name(nom) is not None:
+        return None
+    prefixe = nom.split("_", 1)[0]
+    if prefixe in {source for source, *_ in LANDING_FILE_NAMES}:
+        return name_refusal(nom, prefixe)
+    return (f"{nom} : nom de fichier non conforme, fichier non chargé (noms attendus, à la lettre près : "
+            f"{expected_names()})")
+
+
+def source_du_nom(nom: str) -> str:
+    """Source given by the name, by the ingestion's grammar; `DepotRefuse` (the loader's reason)
+    when the pipeline would refuse the name."""
+    from assets.ingest.naming import landing_file_name
+
+    refus = refus_du_nom(nom)
+    if refus is not None:
+        raise DepotRefuse(refus)
+    return landing_file_name(nom).source  # type: ignore[union-attr]
 
 
 def verifier(nom: str, contenu: bytes) -> Verification:
-    """Name, size, then the ingestion check on the bytes (written to a temporary file of that name)."""
+    """Name (the ingestion's grammar: a name the loader would refuse is refused here with its
+    reason), size, then the ingestion check on the bytes (written to a temporary file of that name)."""
     from assets.ingest.report import check_file
 
     nom = verifier_nom(nom)
+    source_du_nom(nom)
     verifier_taille(len(contenu))
     with tempfile.TemporaryDirectory(prefix="depot_") as dossier:
         chemin = Path(dossier) / nom

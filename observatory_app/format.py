@@ -100,27 +100,3 @@ def evolution_pc(valeur: float | None) -> str | None:
     if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
         return None
     return ("+" if valeur >= 0 else "-") + pourcentage(abs(valeur))
-
-
-# French labels of the ingestion rules (assets/ingest/contracts.py names them in English)
-REGLES = {
-    "malformed_row": "Ligne mal formée (nombre de champs, ligne « Total » au milieu)",
-    "required_value_missing": "Valeur obligatoire manquante",
-    "invalid_value": "Valeur hors de la liste autorisée",
-    "invalid_integer": "Nombre entier invalide",
-    "invalid_date": "Date invalide",
-    "invalid_departement": "Code département invalide",
-    "unknown_commune": "Commune inconnue du COG",
-    "date_out_of_range": "Date hors de la période couverte",
-    "date_chain": "Dates dans le désordre (demande, admission, sortie)",
-    "pourvue_without_orientation": "Demande pourvue sans orientation",
-    "non_pourvue_without_motif": "Demande non pourvue sans motif",
-    "children_not_less_than_persons": "Enfants plus nombreux que les personnes du ménage",
-}
-
-
-def regle(code: str | None) -> str:
-    """French label of an ingestion rule code; an unknown code is shown as is, in parentheses."""
-    if code is None:
-        return ABSENT
-    return REGLES.get(code, f"Autre règle ({code})")

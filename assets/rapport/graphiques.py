@@ -27,8 +27,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
-# Source labels and the chart note are the app's (one wording everywhere).
-from observatory_app.charts import MENTION_SYNTHETIQUE, SOURCES, libelle_source, note  # noqa: E402,F401
+# Source labels and the chart note are shared with the app (one wording everywhere).
+from observatoire_commun.presentation import MENTION_SYNTHETIQUE, SOURCES, libelle_source, note  # noqa: E402,F401
 
 COULEURS = ["#1f4e79", "#d9822b", "#6a9a3a", "#8c8c8c", "#a23b72"]
 POLICE = "DejaVu Sans, Liberation Sans, Arial, sans-serif"

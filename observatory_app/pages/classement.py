@@ -27,11 +27,12 @@ derniere = data.derniere_annee_complete(chemin, "FR", version)
 if derniere is None:
     st.info("Aucune année publiée.")
     st.stop()
-annee = d.selectbox("Année", [str(a) for a in range(derniere, 2014, -1)], key="annee")
+annee = d.selectbox("Année", [str(a) for a in reversed(data.annees_completes(chemin, "FR", version))], key="annee")
 
 df = data.classement(chemin, indicateur, annee, version)
 unite = unites[indicateur]
 trajectoires = data.trajectoires(chemin, indicateur, annee, version)
+evalues = data.indicateurs_evalues(chemin, version)
 df = df.join(trajectoires.select("territoire_code", "annee_reference", "serie", "ecart"), on="territoire_code", how="left")
 N_SIGNALES = 5
 signales = set(
@@ -97,7 +98,9 @@ st.caption(
     + f"⚠ : les {len(signales)} territoires les plus éloignés de leur trajectoire en {annee}, c'est-à-dire de la "
     "valeur qu'ils auraient eue en évoluant comme le reste de la France depuis leur année de référence "
     "(écart positif : au-dessus, négatif : en dessous). Sans valeur publiée l'année de référence ou cette année, "
-    "pas d'écart. Une comparaison descriptive, non causale."
+    "pas d'écart. Une comparaison descriptive, non causale. L'écart est la différence de différences publiée "
+    "par l'évaluation (section F), donnée seulement pour les indicateurs évalués"
+    + (f" ({', '.join(evalues)})." if evalues else ".")
 )
 st.plotly_chart(
     charts.classement_barres(df, libelles[indicateur], unite, sources[indicateur], annee, synthetique),

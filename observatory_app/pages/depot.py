@@ -3,6 +3,7 @@
 import polars as pl
 import streamlit as st
 
+from assets.ingest.naming import expected_names
 from observatory_app import depot
 
 st.title("Déposer un export")
@@ -12,8 +13,8 @@ st.write(
     "le dossier de dépôt, d'où le pipeline le reprendra."
 )
 st.caption(
-    "Noms attendus : `siao_<département>_<AAAA-MM>.csv`, `sne_attributions_<AAAA>.csv`, "
-    "`sne_demandes_<AAAA>.csv`, `ndls_<commune>_<AAAA>.csv`, `offre_<AAAA>.csv`. "
+    # the ingestion's own list (assets.ingest.naming): a name accepted here is a name the pipeline loads
+    f"Noms attendus, à la lettre près (minuscules, extension .csv) : {expected_names()}. "
     f"Taille maximale : {depot.TAILLE_MAX_MO} Mo."
 )
 

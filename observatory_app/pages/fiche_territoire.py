@@ -173,4 +173,7 @@ d.download_button(
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="xlsx",
 )
-st.caption("Les cases secrètes ont une valeur vide et le statut « secret » ; les cases sans source, le statut « absent ».")
+st.caption("Les cases secrètes ont une valeur vide et le statut « secret » ; les cases sans source, le statut "
+           "« absent » ; les cases connues seulement à un niveau plus large (part_non_localisable = 100, par exemple "
+           "l'offre d'un EPCI, connue par département) une valeur vide, le statut « non_localisable » et une note, "
+           "jamais 0.")

@@ -3,16 +3,8 @@
 import polars as pl
 import streamlit as st
 
+from observatoire_commun.presentation import SECTIONS
 from observatory_app import charts, commun, data
-
-SECTIONS = {
-    "A": "Attributions de logements sociaux",
-    "B": "Hébergement d'urgence et d'insertion (SIAO)",
-    "C": "Parcours",
-    "D": "Nuits de la Solidarité",
-    "E": "Offre d'hébergement et de logement adapté",
-    "F": "Évaluation Logement d'abord",
-}
 
 st.title("Méthodologie")
 st.write("Chaque indicateur publié, tel que le définit le catalogue utilisé par les calculs.")

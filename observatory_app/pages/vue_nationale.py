@@ -3,10 +3,9 @@
 import polars as pl
 import streamlit as st
 
+from observatoire_commun.presentation import CHIFFRES_CLES
 from observatory_app import charts, commun, data, objectifs
 from observatory_app import format as fr
-
-CHIFFRES_CLES = ["ATTR_SD", "TX_ATTR_SD", "DEM_URG", "NDLS_PERS", "PLACES_PF"]
 
 st.title("Vue nationale")
 st.write("Les chiffres clés de la France pour la dernière année complète, et l'évolution dans les territoires Logement d'abord comparée au reste de la France.")
@@ -111,7 +110,8 @@ indicateur = col_indicateur.selectbox(
     format_func=lambda c: f"{libelles_catalogue.get(c) or c} ({c})",
     key="carte_indicateur",
 )
-annees = data.annees(chemin, version)
+# only complete years (observatoire_commun.annees_completes), most recent first
+annees = [str(a) for a in reversed(data.annees_completes(chemin, "FR", version))]
 annee_carte = col_annee.selectbox(
     "Année", annees, index=annees.index(str(annee)) if str(annee) in annees else 0, key="carte_annee"
 )
@@ -126,7 +126,8 @@ else:
     )
     st.caption(
         "Départements d'outre-mer en encarts à l'ouest, de haut en bas : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte (échelles différentes). Gris : « s », secret statistique (jamais 0) ; "
-        "gris clair : « — », aucune source pour ce département et cette année."
+        "gris clair : « — », aucune source pour ce département et cette année ; beige : « n.l. », valeur connue "
+        "seulement à un niveau plus large (non localisable dans le département, jamais 0)."
     )
 
 st.subheader("L'observatoire et le Baromètre du Logement d'abord")

@@ -47,12 +47,21 @@ NON_LOCALISABLE = ("PLACES_PF", "LDA-2018-01")
 SECRET = ("ATTR_SD", "02", "2024")  # 8 attributions: below the threshold, published as secret
 SECRET_NDLS = ("NDLS_PERS_RUE", "LDA-2018-01", "2024")  # 7 people in the street: secret too
 
+# publication.qualite: one row per loaded lot (source, year) and rule, the lot's counts summed over
+# its files (null when secret), and one row per file refused whole (name, French reason, no count).
+# (source, lot, lues, acceptées, quarantaine, règle, n, chargé le, ignorées, statut, motif, fichiers)
 QUALITE = [
-    ("siao", "siao_2023.csv", 1000, 990, 10, "malformed_row", 7, "2025-01-02 03:00:00"),
-    ("siao", "siao_2023.csv", 1000, 990, 10, "invalid_date", 3, "2025-01-02 03:00:00"),
-    ("sne", "sne_2024.csv", 500, 500, 0, None, 0, "2025-03-04 05:06:07"),
-    # a Baromètre file of which 300 synthesis rows are read but not kept (neither accepted nor faulty)
-    ("barometre", "ind-302.csv", 1080, 780, 0, None, 0, "2025-03-04 05:06:07"),
+    # 12 monthly SIAO files of 2023: 1 000 rows read, 10 in quarantine (7 + 3)
+    ("siao", "siao 2023", 1000, 990, 10, "malformed_row", 7, "2025-01-02 03:00:00", 0, "charge", None, 12),
+    ("siao", "siao 2023", 1000, 990, 10, "invalid_date", 3, "2025-01-02 03:00:00", 0, "charge", None, 12),
+    ("sne", "sne 2024", 500, 500, 0, None, 0, "2025-03-04 05:06:07", 0, "charge", None, 1),
+    # a Baromètre file of which 300 synthesis rows are read but skipped (neither accepted nor faulty)
+    ("barometre", "barometre", 1080, 780, 0, None, 0, "2025-03-04 05:06:07", 300, "charge", None, 1),
+    # an NdlS lot of 2 files with 4 rows in quarantine: counts suppressed (secret), shown « s »
+    ("ndls", "ndls 2024", None, None, None, "required_value_missing", None, "2025-02-01 10:00:00", 0, "charge", None, 2),
+    # a SNE file refused whole: listed with its reason, no count
+    ("sne", "sne_attributions_2024.csv", None, None, None, None, None, "2025-03-04 05:07:00", None, "refuse",
+     "colonne obligatoire absente : date_attribution", 1),
 ]
 
 
@@ -139,6 +148,11 @@ def construire(chemin) -> None:
             "2017, ?, null, null, null, null, ?, ?, ?, 70, ?, 'DiD')",
             EVALUATION,
         )
+        # the Ville de Test's gap to its trajectory, as the évaluation asset computes it (VALEURS_2017)
+        conn.execute(
+            "insert into publication.evaluation_lda values ('TX_ATTR_SD', 'territoire_lda', 'LDA-2018-01', "
+            "'Ville de Test', 2017, '2024', 6.0, 10.0, 4.0, 0.5, 3.5, 1.0, 6.0, 70, 'ok', 'DiD')"
+        )
         conn.execute("create table publication.evaluation_methode as select 'Comparaison descriptive, "
                      "pas une mesure d''effet causal (note de test).' as texte")
         conn.execute(
@@ -154,9 +168,10 @@ def construire(chemin) -> None:
         conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
         conn.execute(
             """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
-            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp)"""
+            rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp,
+            rows_skipped bigint, statut varchar, motif varchar, fichiers bigint)"""
         )
-        conn.executemany("insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?, ?)", QUALITE)
+        conn.executemany("insert into publication.qualite values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", QUALITE)
         conn.execute(
             """create table publication.qualite_controles (suite varchar, expectation varchar,
             table_name varchar, success boolean, observed varchar, details varchar, run_at timestamp)"""

@@ -59,9 +59,29 @@ def test_nom_avec_chemin_refuse(tmp_path, nom):
 def test_nom_non_csv_ou_inconnu_refuse(tmp_path):
     with pytest.raises(depot.DepotRefuse, match="CSV"):
         depot.verifier("siao_75_2023-04.xlsx", b"x")
-    with pytest.raises(depot.DepotRefuse, match="non reconnu"):
+    with pytest.raises(depot.DepotRefuse, match="nom de fichier non conforme"):
         depot.cible("export.csv", tmp_path)
-    assert depot.verifier("export.csv", _octets([SIAO_ROW])).code == 2  # unknown name: cannot be checked
+    # an unknown name is refused before any check, with the list of expected names
+    with pytest.raises(depot.DepotRefuse, match="siao_<DEP>_<AAAA-MM>.csv"):
+        depot.verifier("export.csv", _octets([SIAO_ROW]))
+
+
+@pytest.mark.parametrize("nom", ["siao_75_2023-4.csv", "SIAO_75_2023-04.csv", "siao_75_2023-04 (copie).csv",
+                                 "siao_96_2023-04.csv", "sne_attributions_23.csv"])
+def test_nom_refuse_par_le_chargement_refuse_au_depot(tmp_path, nom):
+    """A name the folder loader would not load is refused at upload with the loader's own reason."""
+    from assets.ingest.naming import name_refusal
+
+    source = nom.split("_", 1)[0]
+    attendu = name_refusal(nom, source) if source in ("siao", "sne") else None
+    with pytest.raises(depot.DepotRefuse) as refus:
+        depot.verifier(nom, _octets([SIAO_ROW]))
+    if attendu is not None:
+        assert str(refus.value) == attendu
+    assert "nom de fichier non conforme, fichier non chargé" in str(refus.value)
+    with pytest.raises(depot.DepotRefuse):
+        depot.deposer(nom, _octets([SIAO_ROW]), tmp_path / "landing")
+    assert _fichiers(tmp_path) == []
 
 
 def test_fichier_trop_volumineux_refuse(monkeypatch):

@@ -92,22 +92,48 @@ def test_methodologie_liste_le_catalogue(publication):
     assert "secret" in texte(at)
 
 
+def tableau(at, colonne):
+    """The page's table having this column (the quality page's tables are found by what they show)."""
+    return next(df.value for df in at.dataframe if colonne in df.value.columns)
+
+
 def test_qualite_montre_la_quarantaine(publication):
     at = ouvrir("pages/qualite.py")
-    par_source = at.dataframe[1].value
+    par_source = tableau(at, "Lignes ignorées")
     siao = par_source[par_source["Source"].str.startswith("SI-SIAO")].iloc[0]  # a French label, not « siao »
+    assert siao["Fichiers"] == "12"  # 12 files in one lot, not 1 lot counted once
     assert siao["Lignes en quarantaine"] == "10"
     assert siao["Lignes lues"].replace("\u202f", " ") == "1 000"
-    assert siao["Lignes écartées"] == "0"
+    assert siao["Lignes ignorées"] == "0"
     barometre = par_source[par_source["Source"].str.startswith("Baromètre")].iloc[0]
-    # read 1 080 = accepted 780 + quarantined 0 + set aside 300: no row unaccounted for
-    assert barometre["Lignes écartées"] == "300"
-    assert "acceptées + en quarantaine + écartées" in texte(at)
-    regles = at.dataframe[2].value
-    assert set(regles["Règle"]) == {"Ligne mal formée (nombre de champs, ligne « Total » au milieu)", "Date invalide"}
+    # read 1 080 = accepted 780 + quarantined 0 + skipped 300: no row unaccounted for
+    assert (barometre["Lignes acceptées"], barometre["Lignes ignorées"]) == ("780", "300")
+    assert "acceptées + en quarantaine + ignorées" in texte(at)
+    # the secret NdlS lot: « s », never 0 nor « — »
+    ndls = par_source[par_source["Source"].str.startswith("Nuits")].iloc[0]
+    assert (ndls["Fichiers"], ndls["Lignes lues"], ndls["Lignes en quarantaine"]) == ("2", "s", "s")
+    regles = tableau(at, "Règle")
+    assert set(regles["Règle"]) == {"Ligne mal formée (nombre de champs incorrect)", "Date invalide",
+                                    "Valeur obligatoire manquante"}
+    assert regles[regles["Règle"] == "Valeur obligatoire manquante"].iloc[0]["Lignes"] == "s"
     assert any("contrôles sont réussis" in s.value for s in at.success)
-    controles = at.dataframe[3].value
-    assert "Exécuté le (heure de Paris)" in controles.columns
+    controles = tableau(at, "Exécuté le (heure de Paris)")
+    assert controles.iloc[0]["Résultat"] == "réussi"
+
+
+def test_qualite_liste_les_fichiers_refuses(publication):
+    """A file refused whole appears with its name and French reason; it is counted apart."""
+    at = ouvrir("pages/qualite.py")
+    refuses = tableau(at, "Motif du refus")
+    assert refuses.shape[0] == 1
+    ligne = refuses.iloc[0]
+    assert ligne["Fichier"] == "sne_attributions_2024.csv"
+    assert ligne["Motif du refus"] == "colonne obligatoire absente : date_attribution"
+    assert ligne["Source"].startswith("SNE")
+    assert any("1 fichier(s) refusé(s) en entier" in e.value for e in at.error)
+    fraicheur = tableau(at, "Fichiers refusés")
+    sne = fraicheur[fraicheur["Source"].str.startswith("SNE")].iloc[0]
+    assert (sne["Fichiers chargés"], sne["Fichiers refusés"]) == ("1", "1")
 
 
 @pytest.mark.parametrize("page", [None, "pages/fiche_territoire.py", "pages/qualite.py", "pages/ndls.py"])
@@ -142,11 +168,13 @@ def test_classement_secret_absent_jamais_none(publication):
     assert ligne["Série"] is None  # one published year only: no flat line read as 0
     at.selectbox(key="indicateur").set_value("PLACES_PF").run()
     assert at.dataframe[0].value.iloc[0]["Valeur"] == "n.l."
-    at.selectbox(key="indicateur").set_value("NDLS_TAUX").run()
-    at.selectbox(key="annee").set_value("2022").run()
+    # an indicator not published for the territory (only complete years are offered: no 2022)
+    assert "2022" not in at.selectbox(key="annee").options
+    at.selectbox(key="indicateur").set_value("ATTR_SD_PERS").run()
     ligne = at.dataframe[0].value.iloc[0]
     assert ligne["Valeur"] == "—"
-    assert "None" not in " ".join(str(v) for v in ligne.to_list() if not isinstance(v, list))
+    assert ligne["Série"] is None  # no series drawn (empty cell), the text columns never read None
+    assert "None" not in " ".join(str(v) for v in ligne.drop("Série").to_list())
 
 
 def test_vue_nationale_ndls_evolution_a_perimetre_constant(publication):
@@ -314,3 +342,18 @@ def test_qualite_fraicheur(publication):
     sne = fraicheur[fraicheur["Source"].str.startswith("SNE")].iloc[0]
     assert sne["Dernier chargement"] == "4 mars 2025 à 06 h 06"  # 05:06 UTC is 06:06 in Paris
     assert sne["Dernière année publiée"] == "2024"
+
+
+def test_trajectoire_lue_dans_l_evaluation(publication):
+    """The gap to the trajectory is the published DiD (publication.evaluation_lda), not recomputed:
+    a published 2.0 is shown « +2,00 » though the indicators would give 3.5; an indicator without
+    evaluation has no gap."""
+    import duckdb
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute("update publication.evaluation_lda set did = 2.0 where territoire_code = 'LDA-2018-01'")
+    at = ouvrir("pages/classement.py")
+    assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "+2,00"
+    at.selectbox(key="indicateur").set_value("DEM_URG").run()
+    assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "—"
+    assert "seulement pour les indicateurs évalués (ATTR_SD_100K, TX_ATTR_SD)" in texte(at)
