@@ -283,7 +283,7 @@ def synthese(d: DonneesRapport, c: Contenu) -> dict:
 
 def phrase_objectif(d: DonneesRapport, ttype: str, code: str) -> str | None:
     """The target sentence (target, the observatory's cumul since 2023, pace needed), or None."""
-    from observatory_app import objectifs as obj
+    from observatoire_commun import objectifs as obj
 
     if d.objectifs.is_empty():
         return None

@@ -3,7 +3,7 @@
 from datetime import date
 
 from observatory_app.format import NBSP
-from observatory_app.objectifs import mois_entre, phrase, trajectoire
+from observatoire_commun.objectifs import mois_entre, phrase, trajectoire
 
 CIBLE = date(2026, 12, 1)
 
@@ -46,3 +46,25 @@ def test_target_reached():
     t = trajectoire([("2023", 200.0, "ok"), ("2024", 150.0, "ok")], 300.0, CIBLE, 2023)
     assert t.ecart == -50.0 and t.rythme_mensuel is None
     assert phrase(t).endswith("de 2023 à 2024 : cible atteinte.")
+
+
+def test_the_shared_number_format_is_the_apps():
+    from observatoire_commun.objectifs import nombre
+    from observatory_app import format as fr
+
+    for valeur, decimales in ((254_058.0, 0), (6_835.75, 0), (12_345.65, 1), (0.0, 0), (None, 0), (-1_500.4, 0)):
+        assert nombre(valeur, decimales) == fr.nombre(valeur, decimales)
+
+
+def test_the_report_computes_targets_without_the_app():
+    """Layering: the report (assets/) and the shared module never import the app's target module."""
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parents[2]
+    fautifs = [str(f.relative_to(racine)) for f in [*(racine / "assets").rglob("*.py"),
+                                                    *(racine / "observatoire_commun").rglob("*.py")]
+               if "observatory_app import objectifs" in f.read_text(encoding="utf-8")
+               or "observatory_app.objectifs" in f.read_text(encoding="utf-8")]
+    assert fautifs == []
+    lignes = (racine / "observatoire_commun" / "objectifs.py").read_text(encoding="utf-8").splitlines()
+    assert [ligne for ligne in lignes if "import" in ligne and "observatory_app" in ligne] == []

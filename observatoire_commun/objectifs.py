@@ -1,0 +1,110 @@
+"""A territory's trajectory against its target: the observatory's own annual series (e.g.
+`ATTR_SD_PERS`) cumulated since the target's start, the remaining gap, and the monthly pace needed
+to reach the target by its date. A sum over a secret or absent year is never made: the trajectory
+is then unknown, and the sentence says why.
+
+Pure functions (no Streamlit, no Dagster): the app (`observatory_app/objectifs.py`) and the annual
+report (`assets/rapport/contenu.py`) both call them, so they say the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+NBSP = "\u202f"  # espace fine insécable, as observatory_app.format (a test checks they agree)
+ABSENT = "—"
+
+
+def nombre(valeur: float | None, decimales: int = 0) -> str:
+    """`12345.6` → « 12 346 » (the app's French format, kept here so the report need not import the app)."""
+    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
+        return ABSENT
+    return f"{valeur:,.{decimales}f}".replace(",", NBSP).replace(".", ",")
+
+
+MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre")
+
+
+@dataclass(frozen=True)
+class Trajectoire:
+    """`cumul`: the series summed over the whole years `annee_debut`…`derniere_annee` (None when
+    unknown); `ecart`: target − cumul (≤ 0: reached); `mois_restants`: months from the end of
+    `derniere_annee` to the target month included; `rythme_mensuel`: ecart / mois_restants."""
+
+    cible: float
+    date_cible: date
+    annee_debut: int
+    derniere_annee: int | None
+    cumul: float | None
+    ecart: float | None
+    mois_restants: int | None
+    rythme_mensuel: float | None
+    inconnu: str | None  # why the trajectory is unknown (French), else None
+
+
+def mois_entre(fin_annee: int, date_cible: date) -> int:
+    """Months after December of `fin_annee` up to the target month included (2024 → 2026-12: 24)."""
+    return (date_cible.year - fin_annee) * 12 + date_cible.month - 12
+
+
+def _annees(annees: list[int], adjectif: str) -> str:
+    """[2023] → « année 2023 secrète » ; [2023, 2024] → « années 2023, 2024 secrètes »."""
+    if not annees:
+        return ""
+    pluriel = len(annees) > 1
+    return f"année{'s' if pluriel else ''} {', '.join(map(str, annees))} {adjectif}{'s' if pluriel else ''}"
+
+
+def trajectoire(rows: list[tuple[str, float | None, str | None]], cible: float, date_cible: date,
+                annee_debut: int, valeur_initiale: float = 0.0) -> Trajectoire:
+    """`rows`: the series' published annual cells (periode 'AAAA', valeur, statut) for the territory.
+    Cumulated from `annee_debut` to the latest year published; every year in between must be `ok`
+    with a value, otherwise the cumul, the gap and the pace are unknown."""
+    annuelles = {int(p): (v, s) for p, v, s in rows if str(p).isdigit() and int(p) >= annee_debut}
+    if not annuelles:
+        return Trajectoire(cible, date_cible, annee_debut, None, None, None, None, None,
+                           f"aucune année publiée depuis {annee_debut}")
+    derniere = max(annuelles)
+    manquantes = [a for a in range(annee_debut, derniere + 1) if a not in annuelles]
+    secretes = [a for a in range(annee_debut, derniere + 1)
+                if a in annuelles and (annuelles[a][1] == "secret")]
+    absentes = manquantes + [a for a in range(annee_debut, derniere + 1)
+                             if a in annuelles and a not in secretes
+                             and (annuelles[a][1] != "ok" or annuelles[a][0] is None)]
+    if secretes or absentes:
+        parts = [_annees(secretes, "secrète"), _annees(sorted(absentes), "absente")]
+        return Trajectoire(cible, date_cible, annee_debut, derniere, None, None, None, None,
+                           " ; ".join(p for p in parts if p))
+    cumul = valeur_initiale + sum(annuelles[a][0] for a in range(annee_debut, derniere + 1))
+    ecart = cible - cumul
+    restants = mois_entre(derniere, date_cible)
+    rythme = ecart / restants if restants > 0 and ecart > 0 else None
+    return Trajectoire(cible, date_cible, annee_debut, derniere, cumul, ecart, restants, rythme, None)
+
+
+def mois_annee(jour: date) -> str:
+    return f"{MOIS[jour.month - 1]} {jour.year}"
+
+
+def phrase(t: Trajectoire, unite: str = "personnes") -> str:
+    """The French sentence shown under the target chart and in the report."""
+    debut = f"Cible : {nombre(t.cible)} {unite} fin {mois_annee(t.date_cible)}"
+    if t.cumul is None:
+        return f"{debut}. Trajectoire de l'observatoire inconnue ({t.inconnu}) : écart et rythme non calculés."
+    texte = (f"{debut} ; l'observatoire en compte {nombre(t.cumul)} de {t.annee_debut} à {t.derniere_annee}")
+    if t.ecart is not None and t.ecart <= 0:
+        return f"{texte} : cible atteinte."
+    if not t.mois_restants or t.mois_restants <= 0:
+        return f"{texte} : il manque {nombre(t.ecart)} {unite} et la date de la cible est passée."
+    return (f"{texte} : il reste {nombre(t.ecart)} {unite} en {t.mois_restants} mois, "
+            f"soit {nombre(t.rythme_mensuel)} par mois.")
+
+
+#: The observatory's series followed against the Baromètre's IND-295 target.
+SERIE_CIBLE = "BAROMETRE_LDA_PERSONNES"
+INDICATEUR_SUIVI = "ATTR_SD_PERS"
+#: IND-295 is cumulated since January 2023 (its baseline row is December 2022).
+ANNEE_DEBUT_IND_295 = 2023
