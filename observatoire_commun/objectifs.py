@@ -108,3 +108,65 @@ SERIE_CIBLE = "BAROMETRE_LDA_PERSONNES"
 INDICATEUR_SUIVI = "ATTR_SD_PERS"
 #: IND-295 is cumulated since January 2023 (its baseline row is December 2022).
 ANNEE_DEBUT_IND_295 = 2023
+#: `source` of a target in publication.objectifs.
+SOURCE_IND_295 = "Baromètre IND-295"
+SOURCE_LOCALE = "objectif local"
+
+
+def annee_debut(date_initiale: date | None) -> int:
+    """The first whole year counted: the year after the initial date (a December: 2022-12 → 2023);
+    IND-295's start when the target gives none."""
+    return date_initiale.year + 1 if date_initiale is not None else ANNEE_DEBUT_IND_295
+
+
+def unite(indicateur: str, numerateur: str | None = None) -> str:
+    """The noun the sentence counts in: « personnes » for ATTR_SD_PERS (the Baromètre's unit), else
+    the catalogue's numerator (« attributions à des ménages sans domicile »)."""
+    if indicateur == INDICATEUR_SUIVI:
+        return "personnes"
+    return numerateur or "unités"
+
+
+def fin_du_mois(jour: date) -> date:
+    """The last day of `jour`'s month (a target « fin décembre 2026 » is plotted on 2026-12-31)."""
+    suivant = date(jour.year + (jour.month == 12), jour.month % 12 + 1, 1)
+    return date.fromordinal(suivant.toordinal() - 1)
+
+
+def points(t: Trajectoire, rows: list[tuple[str, float | None, str | None]],
+           valeur_initiale: float = 0.0) -> tuple[list[date], list[float | None]]:
+    """The observatory's cumulated trajectory as dated points: the start (1 January of the first
+    year, the initial value), then each year's end; from a secret or absent year on, None (the line
+    breaks, a later year is never summed over a gap)."""
+    annuelles = {int(p): (v, s) for p, v, s in rows if str(p).isdigit() and int(p) >= t.annee_debut}
+    x, y = [date(t.annee_debut, 1, 1)], [valeur_initiale]
+    cumul: float | None = valeur_initiale
+    for annee in range(t.annee_debut, max(annuelles, default=t.annee_debut - 1) + 1):
+        valeur, statut = annuelles.get(annee, (None, "absent"))
+        cumul = cumul + valeur if cumul is not None and statut == "ok" and valeur is not None else None
+        x.append(date(annee, 12, 31))
+        y.append(cumul)
+    return x, y
+
+
+def suivre(ligne: dict, rows: list[tuple[str, float | None, str | None]]) -> Trajectoire:
+    """The trajectory of one row of publication.objectifs (`rows`: its indicator's annual cells for
+    the territory). A file built before the column `date_initiale` existed counts from 2023."""
+    return trajectoire(rows, ligne["valeur_cible"], ligne["date_cible"], annee_debut(ligne.get("date_initiale")),
+                       ligne.get("valeur_initiale") or 0.0)
+
+
+def titre(ligne: dict) -> str:
+    """The heading of a target: the Baromètre's, or the coordinator's label."""
+    if ligne.get("source", SOURCE_IND_295) == SOURCE_LOCALE:
+        return f"Objectif local : {ligne.get('libelle') or ligne.get('indicateur')}"
+    return "Objectif du Logement d'abord"
+
+
+def phrase_ligne(ligne: dict, rows: list[tuple[str, float | None, str | None]], numerateur: str | None = None) -> str:
+    """The sentence of one target with its source, as the app and the report print it."""
+    indicateur = ligne.get("indicateur") or INDICATEUR_SUIVI
+    texte = phrase(suivre(ligne, rows), unite(indicateur, numerateur))
+    if ligne.get("source", SOURCE_IND_295) == SOURCE_LOCALE:
+        return f"{texte} (objectif local, {indicateur} : {ligne.get('libelle') or 'sans libellé'})"
+    return f"{texte} (cible du Baromètre des résultats, IND-295)"

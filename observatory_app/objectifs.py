@@ -5,25 +5,32 @@ with the annual report.
 
 from __future__ import annotations
 
-from datetime import date  # noqa: F401
+from datetime import date
 
 from observatoire_commun.objectifs import (  # noqa: F401  (re-exported: one computation)
     ANNEE_DEBUT_IND_295,
     INDICATEUR_SUIVI,
     MOIS,
     SERIE_CIBLE,
+    SOURCE_IND_295,
+    SOURCE_LOCALE,
     Trajectoire,
+    fin_du_mois,
     mois_annee,
     mois_entre,
     phrase,
+    points,
+    suivre,
+    titre,
     trajectoire,
+    unite,
 )
 from observatory_app.format import nombre
 
 
-def objectif(chemin: str, territoire_type: str, territoire_code: str, serie: str = SERIE_CIBLE) -> dict | None:
-    """The row of publication.objectifs for the territory, or None (no such row, or a publication
-    file built before the table existed)."""
+def objectifs(chemin: str, territoire_type: str, territoire_code: str) -> list[dict]:
+    """The rows of publication.objectifs for the territory (IND-295 first, then the local targets);
+    none when the publication file was built before the table existed."""
     from observatory_app import data
 
     existe = data._requete(
@@ -32,39 +39,39 @@ def objectif(chemin: str, territoire_type: str, territoire_code: str, serie: str
         "and table_name = 'objectifs'",
     )
     if existe["n"][0] == 0:
-        return None
+        return []
     lignes = data._requete(
         chemin,
-        "select * from publication.objectifs where serie = $serie and territoire_type = $t and territoire_code = $c",
-        {"serie": serie, "t": territoire_type, "c": territoire_code},
+        "select * from publication.objectifs where territoire_type = $t and territoire_code = $c "
+        "order by serie <> $serie, serie, date_cible",
+        {"serie": SERIE_CIBLE, "t": territoire_type, "c": territoire_code},
     )
-    return lignes.row(0, named=True) if lignes.height else None
+    return list(lignes.iter_rows(named=True))
 
 
-def figure(t: Trajectoire, rows: list[tuple[str, float | None, str | None]], titre: str, note: str):
-    """Cumulated trajectory of the observatory (whole years, secret years break the line) and the
-    straight line from the start to the target."""
+def objectif(chemin: str, territoire_type: str, territoire_code: str, serie: str = SERIE_CIBLE) -> dict | None:
+    """The row of publication.objectifs for the territory and the series, or None."""
+    return next((ligne for ligne in objectifs(chemin, territoire_type, territoire_code) if ligne["serie"] == serie),
+                None)
+
+
+def figure(t: Trajectoire, rows: list[tuple[str, float | None, str | None]], titre: str, note: str,
+           valeur_initiale: float = 0.0, nom_serie: str = "Observatoire (ATTR_SD_PERS cumulé)",
+           unite_axe: str = "personnes"):
+    """Cumulated trajectory of the observatory (whole years, secret or absent years break the line)
+    and the straight line from the start to the target, on a time axis (real dates: the dashed line
+    is to scale)."""
     import plotly.graph_objects as go
 
-    x, y, cumul = [], [], 0.0
-    for periode, valeur, statut in sorted(rows):
-        if not str(periode).isdigit() or int(periode) < t.annee_debut:
-            continue
-        if statut != "ok" or valeur is None or cumul is None:
-            cumul = None
-        else:
-            cumul += valeur
-        x.append(f"fin {periode}")
-        y.append(cumul)
+    x, y = points(t, rows, valeur_initiale)
     fig = go.Figure()
-    fig.add_scatter(x=x, y=y, mode="lines+markers", name="Observatoire (ATTR_SD_PERS cumulé)")
-    fig.add_scatter(x=[f"début {t.annee_debut}", mois_annee(t.date_cible)], y=[0, t.cible], mode="lines",
-                    line={"dash": "dash"}, name="Trajectoire vers la cible du Baromètre")
+    fig.add_scatter(x=x, y=y, mode="lines+markers", name=nom_serie)
+    fig.add_scatter(x=[date(t.annee_debut, 1, 1), fin_du_mois(t.date_cible)], y=[valeur_initiale, t.cible],
+                    mode="lines+markers", line={"dash": "dash"}, name="Trajectoire régulière vers la cible")
     fig.update_layout(
         title={"text": f"{titre}<br><sup>{note}</sup>"}, separators=", ",
-        xaxis={"type": "category", "title": "", "categoryorder": "array",
-               "categoryarray": [f"début {t.annee_debut}", *x, mois_annee(t.date_cible)]},
-        yaxis={"title": "personnes", "rangemode": "tozero", "tickformat": ",~f"},
+        xaxis={"type": "date", "title": "", "tickformat": "%Y", "dtick": "M12"},
+        yaxis={"title": unite_axe, "rangemode": "tozero", "tickformat": ",~f"},
         legend={"orientation": "h", "y": -0.2}, margin={"t": 90},
     )
     return fig
@@ -72,29 +79,39 @@ def figure(t: Trajectoire, rows: list[tuple[str, float | None, str | None]], tit
 
 def afficher(chemin: str, territoire_type: str, territoire_code: str, libelle: str, synthetique: bool,
              version: float | None = None) -> None:
-    """The target section: chart and sentence; nothing when the territory has no target."""
+    """The target sections (the Baromètre's, then each local target): chart and sentence; nothing
+    when the territory has no target."""
     import streamlit as st
 
     from observatory_app import charts, data
 
-    ligne = objectif(chemin, territoire_type, territoire_code)
-    if ligne is None:
+    lignes = objectifs(chemin, territoire_type, territoire_code)
+    if not lignes:
         return
-    serie = data.serie(chemin, INDICATEUR_SUIVI, ((territoire_type, territoire_code),), version)
-    rows = [(p, v, s) for p, v, s in serie.select("periode", "valeur", "statut").rows()]
-    annee_debut = ANNEE_DEBUT_IND_295
-    t = trajectoire(rows, ligne["valeur_cible"], ligne["date_cible"], annee_debut, ligne["valeur_initiale"] or 0.0)
-    st.subheader("Objectif du Logement d'abord")
-    st.plotly_chart(
-        figure(t, rows, f"Personnes relogées depuis {annee_debut} et cible, {libelle}",
-               charts.note("sne", f"{annee_debut}–{ligne['date_cible'].year}", synthetique)),
-        width="stretch",
-    )
-    st.markdown(phrase(t))
-    st.caption(
-        f"Cible et taux d'avancement publiés par le Baromètre des résultats (IND-295) : "
-        f"{nombre(ligne['valeur_actuelle'])} personnes fin {mois_annee(ligne['date_actuelle'])}, "
-        f"soit {nombre(ligne['taux_avancement'], 1)} % de la cible."
-        if ligne.get("valeur_actuelle") is not None and ligne.get("taux_avancement") is not None else
-        "Cible publiée par le Baromètre des résultats (IND-295)."
-    )
+    catalogue = {r["code"]: r for r in data.catalogue(chemin, version).iter_rows(named=True)}
+    for ligne in lignes:
+        indicateur = ligne.get("indicateur") or INDICATEUR_SUIVI
+        serie = data.serie(chemin, indicateur, ((territoire_type, territoire_code),), version)
+        rows = [(p, v, s) for p, v, s in serie.select("periode", "valeur", "statut").rows()]
+        t = suivre(ligne, rows)
+        info = catalogue.get(indicateur, {})
+        mot = unite(indicateur, info.get("numerateur"))
+        st.subheader(titre(ligne))
+        source_note = info.get("source") or "sne"
+        st.plotly_chart(
+            figure(t, rows, f"{info.get('libelle', indicateur)} cumulé depuis {t.annee_debut} et cible, {libelle}",
+                   charts.note(source_note, f"{t.annee_debut}–{ligne['date_cible'].year}", synthetique),
+                   ligne.get("valeur_initiale") or 0.0, f"Observatoire ({indicateur} cumulé)", mot),
+            width="stretch",
+        )
+        st.markdown(phrase(t, mot))
+        if ligne.get("source", SOURCE_IND_295) == SOURCE_LOCALE:
+            st.caption(f"Objectif local déclaré dans data/config/objectifs.csv : {ligne.get('libelle') or '—'}.")
+        elif ligne.get("valeur_actuelle") is not None and ligne.get("taux_avancement") is not None:
+            st.caption(
+                f"Cible et taux d'avancement publiés par le Baromètre des résultats (IND-295) : "
+                f"{nombre(ligne['valeur_actuelle'])} personnes fin {mois_annee(ligne['date_actuelle'])}, "
+                f"soit {nombre(ligne['taux_avancement'], 1)} % de la cible."
+            )
+        else:
+            st.caption("Cible publiée par le Baromètre des résultats (IND-295).")

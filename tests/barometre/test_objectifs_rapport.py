@@ -25,7 +25,9 @@ def test_national_page_states_target_and_pace(tmp_path):
     chemin = construire_minuscule(tmp_path / "p.duckdb")
     with duckdb.connect(str(chemin)) as conn:
         conn.execute((SQL_DIR / "diffusion" / "objectifs_vide.sql").read_text(encoding="utf-8")).fetchall()
-        conn.execute("insert into publication.objectifs values ('BAROMETRE_LDA_PERSONNES', 'france', 'FR', "
+        conn.execute("insert into publication.objectifs (serie, territoire_type, territoire_code, date_cible, "
+                     "valeur_initiale, valeur_actuelle, date_actuelle, valeur_cible, taux_avancement, source) "
+                     "values ('BAROMETRE_LDA_PERSONNES', 'france', 'FR', "
                      "date '2026-12-01', 0, 900, date '2024-05-01', 8000, 11.25, 'test')").fetchall()
         for periode, valeur in (("2023", 1500.0), ("2024", 1700.0)):
             conn.execute(

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from observatory_app.format import NBSP
 from observatoire_commun.objectifs import mois_entre, phrase, trajectoire
+from observatory_app.format import NBSP
 
 CIBLE = date(2026, 12, 1)
 
