@@ -68,3 +68,18 @@ def test_the_report_computes_targets_without_the_app():
     assert fautifs == []
     lignes = (racine / "observatoire_commun" / "objectifs.py").read_text(encoding="utf-8").splitlines()
     assert [ligne for ligne in lignes if "import" in ligne and "observatory_app" in ligne] == []
+
+
+def test_target_chart_is_on_a_time_axis():
+    """The dashed line to the target runs from 1 January of the first year to the last day of the
+    target month on a date axis, so its slope is to scale with the observatory's yearly points."""
+    from observatory_app.objectifs import figure
+
+    rows = [("2023", 50_000.0, "ok"), ("2024", 40_000.0, "ok"), ("2025", None, "secret")]
+    fig = figure(trajectoire(rows, 254_058.0, CIBLE, 2023), rows, "titre", "note")
+    assert fig.layout.xaxis.type == "date"
+    observatoire, cible = fig.data
+    assert list(observatoire.x) == [date(2023, 1, 1), date(2023, 12, 31), date(2024, 12, 31), date(2025, 12, 31)]
+    assert list(observatoire.y) == [0.0, 50_000.0, 90_000.0, None]  # the secret year breaks the line
+    assert list(cible.x) == [date(2023, 1, 1), date(2026, 12, 31)]
+    assert list(cible.y) == [0.0, 254_058.0]
