@@ -70,7 +70,7 @@ def figure(t: Trajectoire, rows: list[tuple[str, float | None, str | None]], tit
                     mode="lines+markers", line={"dash": "dash"}, name="Trajectoire régulière vers la cible")
     fig.update_layout(
         title={"text": f"{titre}<br><sup>{note}</sup>"}, separators=", ",
-        xaxis={"type": "date", "title": "", "tickformat": "%Y", "dtick": "M12"},
+        xaxis={"type": "date", "title": "", "tickformat": "%d/%m/%Y", "dtick": "M12"},
         yaxis={"title": unite_axe, "rangemode": "tozero", "tickformat": ",~f"},
         legend={"orientation": "h", "y": -0.2}, margin={"t": 90},
     )
@@ -99,7 +99,7 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, libelle: s
         st.subheader(titre(ligne))
         source_note = info.get("source") or "sne"
         st.plotly_chart(
-            figure(t, rows, f"{info.get('libelle', indicateur)} cumulé depuis {t.annee_debut} et cible, {libelle}",
+            figure(t, rows, f"{info.get('libelle', indicateur)} : cumul depuis le 1er janvier {t.annee_debut} et cible, {libelle}",
                    charts.note(source_note, f"{t.annee_debut}–{ligne['date_cible'].year}", synthetique),
                    ligne.get("valeur_initiale") or 0.0, f"Observatoire ({indicateur} cumulé)", mot),
             width="stretch",
