@@ -386,6 +386,7 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
             "figure": c.figure(fig),
             "evaluations": evals,
             "comparaisons": [libelle_territoire(d, ty, co) for ty, co in comparaisons],
+            "objectifs": phrases_objectifs(d, "territoire_lda", code),  # local targets (data/config/objectifs.csv)
         })
     return pages
 
