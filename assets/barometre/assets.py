@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from assets.barometre.loader import LoadSummary, load_folder
-from pipelines.config import SQL_DIR
+from pipelines.config import CONFIG_DIR, SQL_DIR
 from pipelines.resources import LandingResource, WarehouseResource
 
 GROUP = "barometre"
@@ -32,6 +32,27 @@ ANNUEL_KEY = dg.AssetKey(["staging", "barometre_annuel"])
 OBJECTIFS_STAGING_KEY = dg.AssetKey(["staging", "barometre_objectifs"])
 OBJECTIFS_KEY = dg.AssetKey(["marts", "objectifs"])
 MARTS_SQL_FOLDER = SQL_DIR / "marts"
+TERRITOIRES_KEY = dg.AssetKey(["reference", "territoires"])
+#: The local targets a coordinator adds (README « Objectifs »); read by marts/objectifs.
+OBJECTIFS_LOCAUX = CONFIG_DIR / "objectifs.csv"
+INDICATEURS_CSV = CONFIG_DIR / "indicateurs.csv"
+#: The observatory's series followed against the IND-295 target (observatoire_commun.objectifs).
+INDICATEUR_SUIVI = "ATTR_SD_PERS"
+
+
+def objectifs_locaux(conn: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every row of data/config/objectifs.csv with `motif`: why it cannot be followed (None when it
+    can). The territories are those of reference.territoires (none when it is not built)."""
+    existe = conn.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'reference' and table_name = 'territoires'"
+    ).fetchone()[0]
+    conn.execute(
+        "create or replace temp view territoires_connus as "
+        + ("select territoire_type, territoire_code from reference.territoires" if existe else
+           "select cast(null as varchar) as territoire_type, cast(null as varchar) as territoire_code where false")
+    ).fetchall()
+    return conn.sql(sql_text("objectifs_locaux"),
+                    params={"fichier": str(OBJECTIFS_LOCAUX), "indicateurs": str(INDICATEURS_CSV)}).pl()
 
 
 def sql_text(name: str) -> str:
@@ -200,19 +221,25 @@ def barometre_objectifs(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=metadata)
 
 
-@dg.asset(key=OBJECTIFS_KEY, group_name=GROUP, kinds=KINDS, deps=[OBJECTIFS_STAGING_KEY])
+@dg.asset(key=OBJECTIFS_KEY, group_name=GROUP, kinds=KINDS, deps=[OBJECTIFS_STAGING_KEY, TERRITOIRES_KEY])
 def objectifs(warehouse: WarehouseResource) -> dg.MaterializeResult:
     """One row per (series, territory) with a target: initial, current and target values, the
-    target's date and the progress rate (%). Today the Baromètre's IND-295 targets, as series
-    `BAROMETRE_LDA_PERSONNES` (persons, cumulated since January 2023).
+    target's date and the progress rate (%): the Baromètre's IND-295 targets, as series
+    `BAROMETRE_LDA_PERSONNES` (persons, cumulated since January 2023, followed with `ATTR_SD_PERS`),
+    and the local targets of `data/config/objectifs.csv` the observatory can follow (the check
+    `objectifs_locaux_suivables` names the others).
 
-    Source: `staging.barometre_objectifs`. SQL: `sql/marts/objectifs.sql`. Published as
+    Source: `staging.barometre_objectifs`, `data/config/objectifs.csv` (`reference.territoires`).
+    SQL: `sql/barometre/objectifs_locaux.sql`, `sql/marts/objectifs.sql`. Published as
     `publication.objectifs`.
     """
     with warehouse.connect() as conn:
         conn.execute("create schema if not exists marts").fetchall()
+        locaux = objectifs_locaux(conn).filter(pl.col("motif").is_null()).drop("motif", "ligne")
+        conn.register("objectifs_locaux_suivis", locaux.to_arrow())
         sql = (MARTS_SQL_FOLDER / "objectifs.sql").read_text(encoding="utf-8")
-        conn.execute(sql, {"serie": SERIE}).fetchall()
+        conn.execute(sql, {"serie": SERIE, "indicateur_suivi": INDICATEUR_SUIVI}).fetchall()
+        conn.unregister("objectifs_locaux_suivis")
         metadata = table_metadata(conn, "marts.objectifs", "serie, territoire_type, territoire_code")
     return dg.MaterializeResult(metadata=metadata)
 

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 from pydantic import Field
 
-from assets.barometre.assets import ANNUEL_KEY, MENSUEL_KEY, markdown_table, sql_text
+from assets.barometre.assets import ANNUEL_KEY, MENSUEL_KEY, OBJECTIFS_KEY, markdown_table, objectifs_locaux, sql_text
 from assets.reference.checks import DEPARTEMENTS_ATTENDUS, REGIONS_ATTENDUES
 from pipelines.resources import WarehouseResource
 
@@ -173,10 +173,36 @@ def barometre_annuel_cle_unique(warehouse: WarehouseResource) -> dg.AssetCheckRe
     )
 
 
+
+@dg.asset_check(asset=OBJECTIFS_KEY, blocking=False)
+def objectifs_locaux_suivables(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    """Every local target of `data/config/objectifs.csv` can be followed: its indicator is in the
+    catalogue and additive (a count of the year's events, not a rate, a median or a stock at 31/12),
+    its territory is published, its date is not past, its initial date (optional) is a December
+    before the target, and it is given once. Fails (warning, not blocking: the other targets are
+    published) when a row cannot be followed; the details name each one (line of the file,
+    indicator, territory) with the reason in French. Such a row is left out of `marts.objectifs`."""
+    with warehouse.connect() as conn:
+        frame = objectifs_locaux(conn)
+    refusees = frame.filter(pl.col("motif").is_not_null()).select(
+        "ligne", "indicateur", "territoire_type", "territoire_code", "date_cible", "motif")
+    return dg.AssetCheckResult(
+        severity=dg.AssetCheckSeverity.WARN,
+        passed=refusees.height == 0,
+        metadata={
+            "objectifs_locaux": dg.MetadataValue.int(frame.height),
+            "objectifs_suivis": dg.MetadataValue.int(frame.height - refusees.height),
+            "objectifs_non_suivis": dg.MetadataValue.int(refusees.height),
+            **details(refusees),
+        },
+    )
+
+
 CHECKS = [
     mois_codes_a_zero,
     territoires_absents,
     cumuls_en_baisse,
     sommes_territoires_egales_national,
     barometre_annuel_cle_unique,
+    objectifs_locaux_suivables,
 ]

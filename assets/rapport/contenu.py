@@ -281,20 +281,31 @@ def synthese(d: DonneesRapport, c: Contenu) -> dict:
             "objectif": phrase_objectif(d, "france", "FR")}
 
 
-def phrase_objectif(d: DonneesRapport, ttype: str, code: str) -> str | None:
-    """The target sentence (target, the observatory's cumul since 2023, pace needed), or None."""
-    from observatory_app import objectifs as obj
+def phrases_objectifs(d: DonneesRapport, ttype: str, code: str, serie: str | None = None) -> list[str]:
+    """The target sentences of a territory (observatoire_commun.objectifs, the app's wording): the
+    Baromètre's IND-295 target first, then its local targets; only `serie`'s when given."""
+    from observatoire_commun import objectifs as obj
 
     if d.objectifs.is_empty():
-        return None
-    ligne = d.objectifs.filter((pl.col("serie") == obj.SERIE_CIBLE) & (pl.col("territoire_type") == ttype)
-                               & (pl.col("territoire_code") == code))
-    if not ligne.height:
-        return None
-    o = ligne.row(0, named=True)
-    rows = list(d.serie(obj.INDICATEUR_SUIVI, ttype, code).select("periode", "valeur", "statut").iter_rows())
-    t = obj.trajectoire(rows, o["valeur_cible"], o["date_cible"], obj.ANNEE_DEBUT_IND_295, o["valeur_initiale"] or 0.0)
-    return obj.phrase(t) + " (cible du Baromètre des résultats, IND-295)"
+        return []
+    lignes = d.objectifs.filter((pl.col("territoire_type") == ttype) & (pl.col("territoire_code") == code))
+    if serie is not None:
+        lignes = lignes.filter(pl.col("serie") == serie)
+    numerateurs = (dict(zip(d.catalogue["code"], d.catalogue["numerateur"], strict=True))
+                   if "numerateur" in d.catalogue.columns else {})
+    phrases = []
+    for o in sorted(lignes.iter_rows(named=True), key=lambda o: (o["serie"] != obj.SERIE_CIBLE, o["serie"])):
+        indicateur = o.get("indicateur") or obj.INDICATEUR_SUIVI
+        rows = list(d.serie(indicateur, ttype, code).select("periode", "valeur", "statut").iter_rows())
+        phrases.append(obj.phrase_ligne(o, rows, numerateurs.get(indicateur)))
+    return phrases
+
+
+def phrase_objectif(d: DonneesRapport, ttype: str, code: str) -> str | None:
+    """The Baromètre's target sentence (target, the observatory's cumul since 2023, pace needed), or None."""
+    from observatoire_commun.objectifs import SERIE_CIBLE
+
+    return next(iter(phrases_objectifs(d, ttype, code, SERIE_CIBLE)), None)
 
 
 def comparaison_groupes(d: DonneesRapport, c: Contenu) -> dict:
@@ -375,6 +386,7 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
             "figure": c.figure(fig),
             "evaluations": evals,
             "comparaisons": [libelle_territoire(d, ty, co) for ty, co in comparaisons],
+            "objectifs": phrases_objectifs(d, "territoire_lda", code),  # local targets (data/config/objectifs.csv)
         })
     return pages
 

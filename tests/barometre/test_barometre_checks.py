@@ -14,6 +14,7 @@ def test_checks_that_fail_on_the_real_files(real):
         "cumuls_en_baisse": False,
         "sommes_territoires_egales_national": False,
         "barometre_annuel_cle_unique": True,
+        "objectifs_locaux_suivables": True,  # data/config/objectifs.csv ships with no row
     }
     blocking = {e.check_name: e.blocking for e in real.result.get_asset_check_evaluations()}
     assert blocking["barometre_annuel_cle_unique"] is True

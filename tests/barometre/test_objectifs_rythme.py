@@ -2,8 +2,8 @@
 
 from datetime import date
 
+from observatoire_commun.objectifs import mois_entre, phrase, trajectoire
 from observatory_app.format import NBSP
-from observatory_app.objectifs import mois_entre, phrase, trajectoire
 
 CIBLE = date(2026, 12, 1)
 
@@ -46,3 +46,40 @@ def test_target_reached():
     t = trajectoire([("2023", 200.0, "ok"), ("2024", 150.0, "ok")], 300.0, CIBLE, 2023)
     assert t.ecart == -50.0 and t.rythme_mensuel is None
     assert phrase(t).endswith("de 2023 à 2024 : cible atteinte.")
+
+
+def test_the_shared_number_format_is_the_apps():
+    from observatoire_commun.objectifs import nombre
+    from observatory_app import format as fr
+
+    for valeur, decimales in ((254_058.0, 0), (6_835.75, 0), (12_345.65, 1), (0.0, 0), (None, 0), (-1_500.4, 0)):
+        assert nombre(valeur, decimales) == fr.nombre(valeur, decimales)
+
+
+def test_the_report_computes_targets_without_the_app():
+    """Layering: the report (assets/) and the shared module never import the app's target module."""
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parents[2]
+    fautifs = [str(f.relative_to(racine)) for f in [*(racine / "assets").rglob("*.py"),
+                                                    *(racine / "observatoire_commun").rglob("*.py")]
+               if "observatory_app import objectifs" in f.read_text(encoding="utf-8")
+               or "observatory_app.objectifs" in f.read_text(encoding="utf-8")]
+    assert fautifs == []
+    lignes = (racine / "observatoire_commun" / "objectifs.py").read_text(encoding="utf-8").splitlines()
+    assert [ligne for ligne in lignes if "import" in ligne and "observatory_app" in ligne] == []
+
+
+def test_target_chart_is_on_a_time_axis():
+    """The dashed line to the target runs from 1 January of the first year to the last day of the
+    target month on a date axis, so its slope is to scale with the observatory's yearly points."""
+    from observatory_app.objectifs import figure
+
+    rows = [("2023", 50_000.0, "ok"), ("2024", 40_000.0, "ok"), ("2025", None, "secret")]
+    fig = figure(trajectoire(rows, 254_058.0, CIBLE, 2023), rows, "titre", "note")
+    assert fig.layout.xaxis.type == "date"
+    observatoire, cible = fig.data
+    assert list(observatoire.x) == [date(2023, 1, 1), date(2023, 12, 31), date(2024, 12, 31), date(2025, 12, 31)]
+    assert list(observatoire.y) == [0.0, 50_000.0, 90_000.0, None]  # the secret year breaks the line
+    assert list(cible.x) == [date(2023, 1, 1), date(2026, 12, 31)]
+    assert list(cible.y) == [0.0, 254_058.0]
