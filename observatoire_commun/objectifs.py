@@ -9,20 +9,10 @@ report (`assets/rapport/contenu.py`) both call them, so they say the same thing 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
-NBSP = "\u202f"  # espace fine insécable, as observatory_app.format (a test checks they agree)
-ABSENT = "—"
-
-
-def nombre(valeur: float | None, decimales: int = 0) -> str:
-    """`12345.6` → « 12 346 » (the app's French format, kept here so the report need not import the app)."""
-    if valeur is None or (isinstance(valeur, float) and math.isnan(valeur)):
-        return ABSENT
-    return f"{valeur:,.{decimales}f}".replace(",", NBSP).replace(".", ",")
-
+from observatoire_commun.format import ABSENT, NBSP, nombre  # noqa: F401 (NBSP re-exported)
 
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")

@@ -13,7 +13,7 @@ from plotly.colors import sample_colorscale
 import polars as pl
 
 from observatoire_commun.presentation import MENTION_SYNTHETIQUE, SOURCES, libelle_source, note  # noqa: F401
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 # Source labels, the synthetic-data mention and the chart note: one wording with the report.
 def _mise_en_page(fig: go.Figure, titre: str, texte_note: str, unite: str | None) -> go.Figure:

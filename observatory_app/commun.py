@@ -9,7 +9,7 @@ import streamlit as st
 
 from observatoire_commun.presentation import SEUIL_SECRET_DEFAUT
 from observatory_app import data
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 
 def publication() -> tuple[str, float]:

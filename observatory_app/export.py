@@ -11,7 +11,7 @@ import io
 
 import polars as pl
 
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 DEBUTS_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 COMPTES = ("numerateur", "denominateur")  # always whole numbers

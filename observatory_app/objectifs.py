@@ -25,7 +25,7 @@ from observatoire_commun.objectifs import (  # noqa: F401  (re-exported: one com
     trajectoire,
     unite,
 )
-from observatory_app.format import nombre
+from observatoire_commun.format import nombre
 
 
 def objectifs(chemin: str, territoire_type: str, territoire_code: str) -> list[dict]:

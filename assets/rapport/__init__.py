@@ -2,7 +2,7 @@
 written from the researchers' publication file only (opened read-only).
 
 - `donnees.py`: the read-only queries on the publication file (`DonneesRapport`);
-- `contenu.py`: the report's content, every number formatted in French (`observatory_app.format`),
+- `contenu.py`: the report's content, every number formatted in French (`observatoire_commun.format`),
   secret cells « s », absent « — »; the evaluation of section F;
 - `graphiques.py`: the plotly figures and their rendering to inline SVG (kaleido, system Chromium);
 - `rendu.py`: the HTML (Jinja2 template `templates/rapport.html.j2`, print CSS for A4) and the

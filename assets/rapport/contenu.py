@@ -18,7 +18,7 @@ from assets.rapport.donnees import DonneesRapport
 from observatoire_commun.presentation import (  # one wording with the app  # noqa: F401
     ANNEE_REFERENCE_GROUPE, CHIFFRES_CLES, EVALUATION_INDICATEURS, SECTIONS, annee_reference, libelle_regle,
 )
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 #: The key indicators of a Logement d'abord territory's page.
 INDICATEURS_TERRITOIRE = [

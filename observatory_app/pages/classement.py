@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import charts, commun, data
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 st.title("Classement des territoires")
 st.write("Les territoires Logement d'abord pour un indicateur et une année ; cliquez sur un en-tête de colonne pour trier.")

@@ -5,7 +5,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import charts, commun, data, export, objectifs
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 from pipelines.config import REFERENCE_DIR
 
 TYPES = {"territoire_lda": "Territoire Logement d'abord", "departement": "Département", "region": "Région"}

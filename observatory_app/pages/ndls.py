@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import charts, commun, data
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 TYPES = {
     "territoire_lda": "Territoire Logement d'abord",

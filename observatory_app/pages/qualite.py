@@ -7,7 +7,7 @@ import streamlit as st
 
 from observatoire_commun import presentation
 from observatory_app import charts, commun, data
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 st.title("Qualité des données")
 st.write("Ce que l'ingestion a lu, accepté et mis en quarantaine pour chaque source, et le résultat des contrôles automatiques sur les tables publiées.")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from observatoire_commun.presentation import CHIFFRES_CLES
 from observatory_app import charts, commun, data, objectifs
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 st.title("Vue nationale")
 st.write("Les chiffres clés de la France pour la dernière année complète, et l'évolution dans les territoires Logement d'abord comparée au reste de la France.")

@@ -1,4 +1,4 @@
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 
 
 def sans_espaces_speciales(texte: str) -> str:

@@ -5,7 +5,7 @@ the pace computed by hand."""
 import duckdb
 import streamlit as st
 
-from observatory_app.format import NBSP
+from observatoire_commun.format import NBSP
 from pipelines.config import SQL_DIR
 from tests.app.conftest import publication  # noqa: F401  (the fixture)
 from tests.app.test_pages import ouvrir, texte

@@ -12,7 +12,7 @@ import pytest
 
 from assets.rapport import contenu as ct
 from assets.rapport.donnees import RapportError, charger
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 from tests.rapport.conftest import ANNEE_MINUSCULE, LDA_A, LDA_B, construire_minuscule
 
 NNBSP = "\u202f"

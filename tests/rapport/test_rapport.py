@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from assets.rapport.contenu import CHIFFRES_CLES, INDICATEURS_TERRITOIRE
-from observatory_app import format as fr
+from observatoire_commun import format as fr
 from tests.rapport.conftest import ANNEE
 
 MARQUE = "Fiche territoire Logement d'abord · "
