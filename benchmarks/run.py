@@ -8,11 +8,18 @@ peak resident memory), with the load average read before and after (the machine 
     c_incremental  `observatoire run` again after one new month of SIAO for one département
     d_indicators   rebuild of the group `indicateurs` only (benchmarks/indicateurs.py)
     e_pages        each app page's queries on the publication file (benchmarks/pages.py)
+    f_nothing_new  `observatoire run` again on the warehouse of b_full (and c), no new file
+    g_check        `observatoire check` on one monthly SIAO file of the landing folder
+
+With `--repo DIR`, the steps run the code of the checkout DIR (PYTHONPATH, working directory,
+commit recorded) while this script, its data and its results stay those of this checkout: the
+"before" and "after" codes measured in one session, on the same files, at similar loads.
 
 Usage (from the repository root, with the venv):
 
     .venv/bin/python benchmarks/run.py --scale 0.1 --label before all
     .venv/bin/python benchmarks/run.py --scale 1 --label after a_floor b_full
+    .venv/bin/python benchmarks/run.py --scale 0.1 --label before --repo ../main b_full
     .venv/bin/python benchmarks/run.py report          # rewrite benchmarks/results.md
 
 The landing data of a scale is generated once into `$BENCH_CACHE/scale<X>` (default cache
@@ -43,7 +50,10 @@ RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS", BENCH))
 RESULTS_JSON = RESULTS_DIR / "results.json"
 RESULTS_MD = RESULTS_DIR / "results.md"
 VENV_BIN = Path(sys.executable).parent
-STEPS = ("a_floor", "a_floor_write", "b_full", "c_incremental", "d_indicators", "e_pages")
+# The checkout whose code the steps run (`--repo`); this checkout by default.
+CODE_ROOT = ROOT
+STEPS = ("a_floor", "a_floor_write", "b_full", "c_incremental", "d_indicators", "e_pages", "f_nothing_new",
+         "g_check")
 LABELS = {
     "a_floor": "(a) plancher : DuckDB lit chaque fichier (read_csv → count)",
     "a_floor_write": "(a') plancher avec écriture : DuckDB lit chaque fichier et l'écrit dans une table",
@@ -51,6 +61,8 @@ LABELS = {
     "c_incremental": "(c) incrémental : + 1 mois SIAO d'un département",
     "d_indicators": "(d) indicateurs seuls (groupe `indicateurs`)",
     "e_pages": "(e) requêtes des pages de l'application",
+    "f_nothing_new": "(f) exécution sans fichier nouveau (`observatoire run` sur l'entrepôt de (b))",
+    "g_check": "(g) `observatoire check` d'un fichier SIAO mensuel",
 }
 # The département whose next monthly SIAO extraction is added for (c).
 NEW_MONTH_DEPARTEMENT = "75"
@@ -107,7 +119,7 @@ def measure(step: str, scale: str, label: str, command: list[str], env: dict | N
     print(f"[{started:%H:%M:%S}] {step} (scale {scale}, {label}) : {' '.join(command)}", flush=True)
     with open(logfile, "w") as log:
         subprocess.run(["/usr/bin/time", "-v", "-o", str(timefile), *command], stdout=log, stderr=subprocess.STDOUT,
-                       env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, cwd=ROOT, check=False)
+                       env={**os.environ, "PYTHONPATH": str(CODE_ROOT), **(env or {})}, cwd=CODE_ROOT, check=False)
     figures = parse_time_v(timefile.read_text())
     entry = {
         "scale": scale, "label": label, "step": step, **figures,
@@ -126,8 +138,8 @@ def measure(step: str, scale: str, label: str, command: list[str], env: dict | N
 
 
 def git_commit() -> str:
-    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "assets", "sql", "pipelines"], cwd=ROOT,
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=CODE_ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "assets", "sql", "pipelines"], cwd=CODE_ROOT,
                            capture_output=True, text=True).stdout.strip()
     return out.stdout.strip() + ("+modifs" if dirty else "")
 
@@ -152,8 +164,13 @@ def generate(scale: str) -> Path:
     return landing
 
 
-def run_env() -> dict:
-    return {"OBSERVATOIRE_PSEUDO_KEY": PSEUDO_KEY}
+def run_env(scale: str | None = None, label: str | None = None) -> dict:
+    env = {"OBSERVATOIRE_PSEUDO_KEY": PSEUDO_KEY}
+    if scale is not None and label is not None:
+        # the persistent Dagster instance of the runs (codes that keep one) beside the warehouse,
+        # not in the checkout's data/ folder
+        env["DAGSTER_HOME"] = str(work_dir(scale, label) / "dagster")
+    return env
 
 
 def paths(scale: str, label: str) -> tuple[Path, Path, Path]:
@@ -186,8 +203,12 @@ def step_full(scale: str, label: str) -> dict:
         path.unlink(missing_ok=True)
     shutil.rmtree(landing_inc, ignore_errors=True)  # its added months are not in the new warehouse
     shutil.rmtree(publication.parent / "parquet", ignore_errors=True)
+    dagster_home = Path(run_env(scale, label)["DAGSTER_HOME"])
+    shutil.rmtree(dagster_home, ignore_errors=True)  # a full build starts with a fresh instance
+    dagster_home.mkdir(parents=True)
     return measure("b_full", scale, label, [str(VENV_BIN / "observatoire"), "run", "--landing", str(landing),
-                                            "--warehouse", str(warehouse), "--publication", str(publication)], run_env())
+                                            "--warehouse", str(warehouse), "--publication", str(publication)],
+                   run_env(scale, label))
 
 
 def next_month(month: str) -> str:
@@ -236,7 +257,7 @@ def step_incremental(scale: str, label: str) -> dict:
     add_new_month(landing, landing_inc)
     return measure("c_incremental", scale, label, [str(VENV_BIN / "observatoire"), "run", "--landing", str(landing_inc),
                                                    "--warehouse", str(warehouse), "--publication", str(publication)],
-                   run_env())
+                   run_env(scale, label))
 
 
 def step_indicators(scale: str, label: str) -> dict:
@@ -256,8 +277,33 @@ def step_pages(scale: str, label: str) -> dict:
                                              "--json", str(out)])
 
 
+def step_nothing_new(scale: str, label: str) -> dict:
+    """`observatoire run` again with no new file: the landing folder the warehouse last saw (the copy
+    with the months added by c_incremental if it was measured, else the generated folder)."""
+    landing = generate(scale)
+    warehouse, publication, landing_inc = paths(scale, label)
+    if not warehouse.exists():
+        raise SystemExit("f_nothing_new mesure une exécution après b_full : lancer b_full d'abord")
+    source = landing_inc if landing_inc.exists() else landing
+    return measure("f_nothing_new", scale, label, [str(VENV_BIN / "observatoire"), "run", "--landing", str(source),
+                                                   "--warehouse", str(warehouse), "--publication", str(publication)],
+                   run_env(scale, label))
+
+
+def check_file(landing: Path) -> Path:
+    """The monthly SIAO file `observatoire check` is measured on: the last month of Paris."""
+    return max((landing / "siao").glob(f"siao_{NEW_MONTH_DEPARTEMENT}_*.csv"))
+
+
+def step_check(scale: str, label: str) -> dict:
+    landing = generate(scale)
+    return measure("g_check", scale, label, [str(VENV_BIN / "observatoire"), "check", str(check_file(landing))],
+                   run_env())
+
+
 STEP_FUNCTIONS = {"a_floor": step_floor, "a_floor_write": step_floor_write, "b_full": step_full, "c_incremental": step_incremental,
-                  "d_indicators": step_indicators, "e_pages": step_pages}
+                  "d_indicators": step_indicators, "e_pages": step_pages, "f_nothing_new": step_nothing_new,
+                  "g_check": step_check}
 
 
 # ------------------------------------------------------------------------------------------
@@ -293,38 +339,73 @@ def machine() -> list[str]:
     ]
 
 
+# Targets of issue 14, by scale: (b) ≤ k × (a), peak of (b), (c) ≤ seconds and ≤ share of (b).
+FULL_OVER_FLOOR = {"1": 4.0, "0.1": 2.0}
+PEAK_GIB = {"1": 3.0}
+INCREMENTAL_SECONDS = {"1": 15.0}
+INCREMENTAL_SHARE = {"1": 5.0, "0.1": 10.0}
+NOTHING_NEW_SECONDS = 5.0
+CHECK_SECONDS = 1.0
+
+
+def mark(ok: bool) -> str:
+    return "✅" if ok else "❌"
+
+
 def targets(rows: dict) -> list[str]:
-    """Checks of the issue's targets for each (scale, label) having the figures."""
+    """Checks of issue 14's targets for each (scale, label) having the figures: the ratios in wall
+    time and in CPU time (user + sys, less sensitive to the other work on a shared machine)."""
     lines = []
-    # the floor does not depend on the code measured: the least disturbed (fastest) floor of a scale
-    # serves every label of that scale
+    # the floor does not depend on the code measured: a label's own floor (same session, same
+    # load) if it has one, else the least disturbed (fastest) floor of the scale
     floors: dict = {}
     for (scale, _), steps in rows.items():
         if "a_floor" in steps and steps["a_floor"]["wall_s"]:
             if scale not in floors or steps["a_floor"]["wall_s"] < floors[scale]["wall_s"]:
                 floors[scale] = steps["a_floor"]
     for (scale, label), steps in sorted(rows.items()):
-        floor = floors.get(scale)
+        floor = steps.get("a_floor") if steps.get("a_floor", {}).get("wall_s") else floors.get(scale)
         full, inc = steps.get("b_full"), steps.get("c_incremental")
+        nothing, check = steps.get("f_nothing_new"), steps.get("g_check")
         parts = []
         if floor and full and floor["wall_s"] and full["wall_s"]:
             ratio = full["wall_s"] / floor["wall_s"]
             cpu = (f", {full['cpu_s'] / floor['cpu_s']:.1f}× en temps CPU"
                    if full.get("cpu_s") and floor.get("cpu_s") else "")
-            parts.append(f"(b)/(a) = {ratio:.1f}×{cpu} ({'✅' if ratio <= 3 else '❌'} cible ≤ 3×)")
+            limit = FULL_OVER_FLOOR.get(scale)
+            target = f" ({mark(ratio <= limit)} cible ≤ {limit:g}×)" if limit else ""
+            parts.append(f"(b)/(a) = {ratio:.1f}×{cpu}{target}")
         if full and full["peak_kib"]:
             gib = full["peak_kib"] / 1024 / 1024
-            parts.append(f"pic (b) = {gib:.2f} GiB ({'✅' if gib < 4 else '❌'} cible < 4 GiB)")
+            limit = PEAK_GIB.get(scale)
+            target = f" ({mark(gib <= limit)} cible ≤ {limit:g} GiB)" if limit else ""
+            parts.append(f"pic (b) = {gib:.2f} GiB{target}")
         if inc and full and inc["wall_s"] and full["wall_s"]:
             share = inc["wall_s"] / full["wall_s"] * 100
-            parts.append(f"(c)/(b) = {share:.1f} % ({'✅' if share < 5 else '❌'} cible < 5 %)")
+            cpu = (f", {inc['cpu_s'] / full['cpu_s'] * 100:.1f} % en temps CPU"
+                   if inc.get("cpu_s") and full.get("cpu_s") else "")
+            checks = []
+            if scale in INCREMENTAL_SECONDS:
+                checks.append(f"{mark(inc['wall_s'] <= INCREMENTAL_SECONDS[scale])} ≤ {INCREMENTAL_SECONDS[scale]:g} s")
+            if scale in INCREMENTAL_SHARE:
+                checks.append(f"{mark(share <= INCREMENTAL_SHARE[scale])} ≤ {INCREMENTAL_SHARE[scale]:g} % de (b)")
+            target = f" (cible {', '.join(checks)})" if checks else ""
+            parts.append(f"(c) = {fmt_seconds(inc['wall_s'])}, (c)/(b) = {share:.1f} %{cpu}{target}")
+        if nothing and nothing["wall_s"]:
+            parts.append(f"(f) = {fmt_seconds(nothing['wall_s'])} (CPU {fmt_seconds(nothing.get('cpu_s'))}, pic "
+                         f"{fmt_mem(nothing['peak_kib'])} ; {mark(nothing['wall_s'] <= NOTHING_NEW_SECONDS)} cible "
+                         f"≤ {NOTHING_NEW_SECONDS:g} s)")
+        if check and check["wall_s"]:
+            parts.append(f"(g) = {fmt_seconds(check['wall_s'])} (CPU {fmt_seconds(check.get('cpu_s'))}, pic "
+                         f"{fmt_mem(check['peak_kib'])} ; {mark(check['wall_s'] <= CHECK_SECONDS)} cible "
+                         f"≤ {CHECK_SECONDS:g} s)")
         pages = steps.get("e_pages", {}).get("pages", {}).get("pages")
         if pages:
             worst = max(pages.items(), key=lambda kv: kv[1]["slowest_query_median_ms"])
             slowest = worst[1]["slowest_query_median_ms"]
             total = max(pages.items(), key=lambda kv: kv[1]["median_ms"])
             parts.append(f"requête la plus lente {worst[1]['slowest_query']} ({worst[0]}) {slowest:.0f} ms "
-                         f"({'✅' if slowest < 300 else '❌'} cible < 300 ms par requête ; page la plus lente, "
+                         f"({mark(slowest < 300)} cible < 300 ms par requête ; page la plus lente, "
                          f"toutes requêtes : {total[0]} {total[1]['median_ms']:.0f} ms)")
         if parts:
             lines.append(f"- scale {scale}, {label} : " + " ; ".join(parts))
@@ -342,7 +423,7 @@ def report() -> str:
     for r in results:
         rows.setdefault((r["scale"], r["label"]), {})[r["step"]] = r
     out = [
-        "# Benchmarks : échelle nationale (issue 7)",
+        "# Benchmarks : échelle nationale (issues 7 et 14)",
         "",
         "Généré par `benchmarks/run.py report` à partir de `benchmarks/results.json` (voir benchmarks/README.md).",
         "Chaque mesure est un processus entier sous `/usr/bin/time -v` : temps écoulé (horloge murale) et pic de",
@@ -371,7 +452,11 @@ def report() -> str:
                 f"{fmt_mem(r['peak_kib'])} | {fmt_seconds(r.get('cpu_s'))} | {r.get('cpu_pct', '—')} % | {r['load_before']} → {r['load_after']} | "
                 f"{r['started']} | {r['commit']} |"
             )
-    out += ["", "## Cibles", "", *targets(rows), ""]
+    out += ["", "## Cibles (issue 14)", "",
+            "À scale 1 : (b) ≤ 4 × (a), pic de (b) ≤ 3 GiB, (c) ≤ 15 s et ≤ 5 % de (b) ; à scale 0.1 : (b) ≤ 2 × (a),",
+            "(c) ≤ 10 % de (b) ; aux deux : (f) ≤ 5 s, (g) ≤ 1 s. Le plancher (a) d'une version est celui mesuré",
+            "dans la même session qu'elle s'il existe, sinon le plus rapide de l'échelle.", "",
+            *targets(rows), ""]
     page_rows = [(k, s["e_pages"]["pages"]) for k, s in sorted(rows.items()) if "e_pages" in s and "pages" in s["e_pages"]]
     if page_rows:
         out += ["## Pages de l'application (e)", "",
@@ -399,7 +484,14 @@ def main() -> int:
     parser.add_argument("steps", nargs="+", help=f"all, report, generate ou parmi {', '.join(STEPS)}")
     parser.add_argument("--scale", default="0.1", help="0.1 ou 1 (défaut 0.1)")
     parser.add_argument("--label", default="after", help="version mesurée : before, after… (défaut after)")
+    parser.add_argument("--repo", type=Path, default=None,
+                        help="checkout dont le code est mesuré (défaut : celui de ce script)")
     args = parser.parse_args()
+    if args.repo is not None:
+        global CODE_ROOT
+        CODE_ROOT = args.repo.resolve()
+        if not (CODE_ROOT / "pipelines" / "cli.py").exists():
+            parser.error(f"--repo {args.repo} : pas de pipelines/cli.py, ce n'est pas un checkout du projet")
     steps = [s for name in args.steps for s in (STEPS if name == "all" else [name])]
     for step in steps:
         if step == "generate":
