@@ -147,7 +147,7 @@ def _relations(
 
 
 
-def _model(a_eq, rhs: np.ndarray, lower: np.ndarray) -> "highspy.Highs":
+def _model(a_eq, rhs: np.ndarray, lower: np.ndarray) -> highspy.Highs:
     """One HiGHS model of a component (A x = rhs, x ≥ lower), reused for every cell: only the
     objective changes, and the simplex restarts from the previous basis."""
     lp = highspy.HighsLp()
@@ -168,7 +168,7 @@ def _model(a_eq, rhs: np.ndarray, lower: np.ndarray) -> "highspy.Highs":
     return model
 
 
-def _solve(model: "highspy.Highs") -> tuple[float | None, np.ndarray | None]:
+def _solve(model: highspy.Highs) -> tuple[float | None, np.ndarray | None]:
     """The optimum and the solution, or (None, None) when infeasible or unbounded."""
     model.run()
     if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:

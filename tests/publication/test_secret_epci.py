@@ -1,11 +1,9 @@
 """EPCI in the secondary suppression: a département contains the EPCI whose communes all lie in it,
 and « département − its EPCI » must recover neither a secret EPCI nor a small remainder (threshold
-11). Département A = communes a1…a5: EPCI E1 (a1), E2 (a2), E3 (a3, a4); a5 has no EPCI (its records
+11). Département A = communes a1…a6: EPCI E1 (a1), E2 (a2), E3 (a3, a4); a5 has no EPCI (its records
 are the remainder, with those placed only by département). EPCI E4 (a6 in A, b1 in B) straddles."""
 
 from __future__ import annotations
-
-import duckdb
 
 from tests.publication.conftest import dep, row
 from tests.publication.test_secret import perimetres_table, run, secrets
