@@ -31,6 +31,9 @@ from scipy.sparse import csr_matrix
 #: Interval width below which a suppressed cell counts as narrow (fewer than 3 possible values).
 LARGEUR_MIN = 2
 
+#: LPs on the sum of the open cells of a component before the cell-by-cell LPs.
+SOMMES_MAX = 8
+
 
 @dataclass
 class AuditReport:
@@ -238,7 +241,7 @@ def audit_connection(
     for root, ids in members.items():
         local = {g: j for j, g in enumerate(ids)}
         eqs = eq_by_root.get(root, [])
-        implicit_ids = [g for g in ids if names[g][0] == "IMPLICITE"]
+        implicit_ids = {g for g in ids if names[g][0] == "IMPLICITE"}
         if not eqs:
             continue  # a cell in no relation is unbounded above: nothing to learn
         rows, cols, data, rhs = [], [], [], []
@@ -256,28 +259,62 @@ def audit_connection(
         # `largeur` apart (or 0.5 for an implicit cell, only reported when exact) needs no LP.
         seen_lo = np.full(len(ids), np.inf)
         seen_hi = np.full(len(ids), -np.inf)
+        enough = np.array([0.5 if names[g][0] == "IMPLICITE" else largeur for g in ids])
+        # First, a few LPs on the sum of the cells not yet seen wide (alternately maximised and
+        # minimised): one vertex moves many cells at once, most are shown wide without their own LP.
+        columns = np.arange(len(ids), dtype=np.int32)
+        feasible = True
+        for round_number in range(SOMMES_MAX):
+            open_cells = np.flatnonzero(seen_hi - seen_lo < enough)
+            if not open_cells.size:
+                break
+            costs = np.zeros(len(ids))
+            costs[open_cells] = 1.0
+            model.changeColsCost(len(ids), columns, costs)
+            sense = highspy.ObjSense.kMaximize if round_number % 2 == 0 else highspy.ObjSense.kMinimize
+            model.changeObjectiveSense(sense)
+            value, x = _solve(model)
+            report.programmes += 1
+            if x is None:
+                feasible = model.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+                if not feasible:
+                    break
+                continue
+            seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
+            if round_number >= 1 and np.count_nonzero(seen_hi - seen_lo < enough) > 0.95 * open_cells.size:
+                break
+        if not feasible:
+            continue  # infeasible component (overlapping relations): not audited
+        model.changeColsCost(len(ids), columns, np.zeros(len(ids)))
+        # Then one LP per bound still needed, cell by cell: the minimum is the lower bound when a
+        # solution already reached it; the maximum is not needed when a solution is already far enough.
         previous = None
         for g in ids:
             j = local[g]
-            enough = 0.5 if g in implicit_ids else largeur
-            if seen_hi[j] - seen_lo[j] >= enough:
+            if seen_hi[j] - seen_lo[j] >= enough[j]:
                 continue
             if previous is not None:
                 model.changeColCost(previous, 0.0)
             model.changeColCost(j, 1.0)
             previous = j
-            model.changeObjectiveSense(highspy.ObjSense.kMinimize)
-            lo, x = _solve(model)
-            if lo is None:
-                break  # infeasible component (overlapping relations): not audited
-            seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
+            if seen_lo[j] <= lower[j] + 1e-9:
+                lo = float(lower[j])
+            else:
+                model.changeObjectiveSense(highspy.ObjSense.kMinimize)
+                lo, x = _solve(model)
+                report.programmes += 1
+                if lo is None:
+                    break
+                seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
+            if seen_hi[j] - lo >= enough[j]:
+                continue
             model.changeObjectiveSense(highspy.ObjSense.kMaximize)
             hi, x = _solve(model)
+            report.programmes += 1
             if hi is None:
                 hi = float("inf")
             else:
                 seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
-            report.programmes += 2
             label = "|".join(str(x) for x in names[g])
             if g in implicit_ids:
                 if hi - lo < 0.5 and 1 <= round(lo) < seuil:
