@@ -235,7 +235,7 @@ def audit(publication: Path | None, warehouse: Path | None, largeur: float) -> N
     for label, value in report.epingles[:20]:
         click.echo(f"  {label} = {value}")
     click.echo(f"Cases secrètes à moins de {largeur + 1:.0f} valeurs possibles : {len(report.etroits)}")
-    click.echo(f"Cases implicites (département − territoires LDA) publiées par différence entre 1 et 10 : "
+    click.echo(f"Cases implicites (territoire − territoires LDA ou EPCI inclus) publiées par différence entre 1 et 10 : "
                f"{len(report.implicites)}")
     for label, value in report.implicites[:20]:
         click.echo(f"  {label} = {value}")

@@ -24,12 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
 #: Interval width below which a suppressed cell counts as narrow (fewer than 3 possible values).
 LARGEUR_MIN = 2
+
+#: LPs on the sum of the open cells of a component before the cell-by-cell LPs.
+SOMMES_MAX = 8
 
 
 @dataclass
@@ -42,6 +45,7 @@ class AuditReport:
     etroits: list[tuple[str, float, float]] = field(default_factory=list)
     implicites: list[tuple[str, float]] = field(default_factory=list)
     secondes: float = 0.0
+    programmes: int = 0
 
     @property
     def echec(self) -> bool:
@@ -73,6 +77,7 @@ def _relations(
     cells: dict[tuple, float | None],
     regions: dict[str, str],
     inclusions: dict[str, list[str]],
+    epci: dict[tuple[str, str], list[str]] | None = None,
 ) -> list[tuple[tuple, list[tuple], bool]]:
     """(total, parts, with an implicit remainder) for every relation an attacker can read."""
     index: dict[tuple, list[tuple]] = defaultdict(list)
@@ -81,6 +86,13 @@ def _relations(
         index[(series, periode, ttype)].append(key)
     relations: list[tuple[tuple, list[tuple], bool]] = []
     for (series, periode, ttype), keys in list(index.items()):
+        if epci and ttype != "epci":
+            members = {k[2]: k for k in index.get((series, periode, "epci"), [])}
+            if members:
+                for total in keys:
+                    parts = [members[c] for c in epci.get((ttype, total[2]), []) if c in members]
+                    if parts:
+                        relations.append((total, parts, True))
         if ttype == "france":
             for total in keys:
                 regs = index.get((series, periode, "region"), [])
@@ -137,6 +149,36 @@ def _relations(
     return relations
 
 
+
+def _model(a_eq, rhs: np.ndarray, lower: np.ndarray) -> highspy.Highs:
+    """One HiGHS model of a component (A x = rhs, x ≥ lower), reused for every cell: only the
+    objective changes, and the simplex restarts from the previous basis."""
+    lp = highspy.HighsLp()
+    lp.num_col_ = a_eq.shape[1]
+    lp.num_row_ = a_eq.shape[0]
+    lp.col_cost_ = np.zeros(a_eq.shape[1])
+    lp.col_lower_ = lower
+    lp.col_upper_ = np.full(a_eq.shape[1], highspy.kHighsInf)
+    lp.row_lower_ = rhs
+    lp.row_upper_ = rhs
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a_eq.indptr
+    lp.a_matrix_.index_ = a_eq.indices
+    lp.a_matrix_.value_ = a_eq.data
+    model = highspy.Highs()
+    model.setOptionValue("output_flag", False)
+    model.passModel(lp)
+    return model
+
+
+def _solve(model: highspy.Highs) -> tuple[float | None, np.ndarray | None]:
+    """The optimum and the solution, or (None, None) when infeasible or unbounded."""
+    model.run()
+    if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None, None
+    return model.getInfo().objective_function_value, np.asarray(model.getSolution().col_value)
+
+
 def audit_connection(
     conn: duckdb.DuckDBPyConnection,
     regions: dict[str, str],
@@ -144,10 +186,12 @@ def audit_connection(
     primaires: set[tuple] | None = None,
     seuil: int = 11,
     largeur: float = LARGEUR_MIN,
+    epci: dict[tuple[str, str], list[str]] | None = None,
 ) -> AuditReport:
+    """`epci`: (territory type, code) → the EPCI all of whose communes lie in that territory."""
     started = time.perf_counter()
     cells = _cells(conn)
-    relations = _relations(cells, regions, inclusions or {})
+    relations = _relations(cells, regions, inclusions or {}, epci)
     report = AuditReport(cellules=len(cells), secrets=sum(v is None for v in cells.values()))
     primaires = primaires or set()
     # Unknowns: the secret cells, then one implicit remainder per relation that has one.
@@ -163,7 +207,10 @@ def audit_connection(
             else:
                 constant -= sign * value
         if implicit:
-            name = ("IMPLICITE", total[0], f"{total[2]} − territoires LDA", total[3])
+            if parts[0][1] == "epci":
+                name = ("IMPLICITE", total[0], f"{total[1]} {total[2]} − EPCI inclus", total[3])
+            else:
+                name = ("IMPLICITE", total[0], f"{total[2]} − territoires LDA", total[3])
             unknowns[name] = len(unknowns)
             coefs[unknowns[name]] -= 1.0
         if not coefs:
@@ -194,7 +241,7 @@ def audit_connection(
     for root, ids in members.items():
         local = {g: j for j, g in enumerate(ids)}
         eqs = eq_by_root.get(root, [])
-        implicit_ids = [g for g in ids if names[g][0] == "IMPLICITE"]
+        implicit_ids = {g for g in ids if names[g][0] == "IMPLICITE"}
         if not eqs:
             continue  # a cell in no relation is unbounded above: nothing to learn
         rows, cols, data, rhs = [], [], [], []
@@ -205,28 +252,69 @@ def audit_connection(
                 cols.append(local[g])
                 data.append(c)
             rhs.append(constant)
-        a_eq = csr_matrix((data, (rows, cols)), shape=(len(eqs), len(ids)))
-        bounds = [(1.0 if names[g] in primaires else 0.0, None) for g in ids]
+        a_eq = csr_matrix((data, (rows, cols)), shape=(len(eqs), len(ids))).tocsc()
+        lower = np.array([1.0 if names[g] in primaires else 0.0 for g in ids])
+        model = _model(a_eq, np.asarray(rhs, dtype=float), lower)
         # Values seen in the solutions found so far: a cell already seen at two values at least
         # `largeur` apart (or 0.5 for an implicit cell, only reported when exact) needs no LP.
         seen_lo = np.full(len(ids), np.inf)
         seen_hi = np.full(len(ids), -np.inf)
+        enough = np.array([0.5 if names[g][0] == "IMPLICITE" else largeur for g in ids])
+        # First, a few LPs on the sum of the cells not yet seen wide (alternately maximised and
+        # minimised): one vertex moves many cells at once, most are shown wide without their own LP.
+        columns = np.arange(len(ids), dtype=np.int32)
+        feasible = True
+        for round_number in range(SOMMES_MAX):
+            open_cells = np.flatnonzero(seen_hi - seen_lo < enough)
+            if not open_cells.size:
+                break
+            costs = np.zeros(len(ids))
+            costs[open_cells] = 1.0
+            model.changeColsCost(len(ids), columns, costs)
+            sense = highspy.ObjSense.kMaximize if round_number % 2 == 0 else highspy.ObjSense.kMinimize
+            model.changeObjectiveSense(sense)
+            value, x = _solve(model)
+            report.programmes += 1
+            if x is None:
+                feasible = model.getModelStatus() != highspy.HighsModelStatus.kInfeasible
+                if not feasible:
+                    break
+                continue
+            seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
+            if round_number >= 1 and np.count_nonzero(seen_hi - seen_lo < enough) > 0.95 * open_cells.size:
+                break
+        if not feasible:
+            continue  # infeasible component (overlapping relations): not audited
+        model.changeColsCost(len(ids), columns, np.zeros(len(ids)))
+        # Then one LP per bound still needed, cell by cell: the minimum is the lower bound when a
+        # solution already reached it; the maximum is not needed when a solution is already far enough.
+        previous = None
         for g in ids:
             j = local[g]
-            enough = 0.5 if g in implicit_ids else largeur
-            if seen_hi[j] - seen_lo[j] >= enough:
+            if seen_hi[j] - seen_lo[j] >= enough[j]:
                 continue
-            objective = np.zeros(len(ids))
-            objective[j] = 1.0
-            low = linprog(objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-            if low.status != 0:
-                break  # infeasible component (overlapping relations): not audited
-            seen_lo, seen_hi = np.minimum(seen_lo, low.x), np.maximum(seen_hi, low.x)
-            high = linprog(-objective, A_eq=a_eq, b_eq=rhs, bounds=bounds, method="highs")
-            if high.status == 0:
-                seen_lo, seen_hi = np.minimum(seen_lo, high.x), np.maximum(seen_hi, high.x)
-            lo = low.fun
-            hi = -high.fun if high.status == 0 else float("inf")
+            if previous is not None:
+                model.changeColCost(previous, 0.0)
+            model.changeColCost(j, 1.0)
+            previous = j
+            if seen_lo[j] <= lower[j] + 1e-9:
+                lo = float(lower[j])
+            else:
+                model.changeObjectiveSense(highspy.ObjSense.kMinimize)
+                lo, x = _solve(model)
+                report.programmes += 1
+                if lo is None:
+                    break
+                seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
+            if seen_hi[j] - lo >= enough[j]:
+                continue
+            model.changeObjectiveSense(highspy.ObjSense.kMaximize)
+            hi, x = _solve(model)
+            report.programmes += 1
+            if hi is None:
+                hi = float("inf")
+            else:
+                seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
             label = "|".join(str(x) for x in names[g])
             if g in implicit_ids:
                 if hi - lo < 0.5 and 1 <= round(lo) < seuil:
@@ -259,7 +347,34 @@ def geography(warehouse: Path | str | None) -> tuple[dict[str, str], dict[str, l
     return regions, dict(inclusions)
 
 
+def epci_geography(warehouse: Path | str | None) -> dict[tuple[str, str], list[str]]:
+    """(territory type, code) → the EPCI all of whose communes lie in that territory (département,
+    région, France, Logement d'abord territory), from `reference.perimetres`."""
+    if warehouse is None or not Path(warehouse).exists():
+        return {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        has = conn.sql("select count(*) from duckdb_tables() where schema_name = 'reference' "
+                       "and table_name = 'perimetres'").fetchall()[0][0]
+        if not has:
+            return {}
+        rows = conn.sql(
+            "with epci as (select territoire_code as epci, code_commune from reference.perimetres "
+            "where territoire_type = 'epci'), "
+            "tailles as (select epci, count(*) as n from epci group by epci) "
+            "select p.territoire_type, p.territoire_code, epci.epci from epci "
+            "inner join reference.perimetres as p using (code_commune) inner join tailles using (epci) "
+            "where p.territoire_type in ('departement', 'region', 'france', 'territoire_lda') "
+            "group by p.territoire_type, p.territoire_code, epci.epci "
+            "having count(*) = any_value(tailles.n) order by 1, 2, 3"
+        ).fetchall()
+    containers: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ttype, code, epci in rows:
+        containers[(ttype, code)].append(epci)
+    return dict(containers)
+
+
 def audit_file(publication: Path | str, warehouse: Path | str | None = None, **kwargs) -> AuditReport:
     regions, inclusions = geography(warehouse)
+    epci = epci_geography(warehouse)
     with duckdb.connect(str(publication), read_only=True) as conn:
-        return audit_connection(conn, regions, inclusions, **kwargs)
+        return audit_connection(conn, regions, inclusions, epci=epci, **kwargs)

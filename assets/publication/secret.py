@@ -7,6 +7,8 @@ The rules are data (`data/config/secret_statistique.yaml`); the SQL is in `sql/p
 2. `relations.sql` — the additive hierarchies (région = Σ départements, France = Σ régions,
    France = LDA + HORS_LDA, year = Σ months) as (total, part) pairs; `relations_lda.sql` adds
    LDA = Σ Logement d'abord territories (those not nested in another) when they tile the group;
+   `relations_epci.sql` the containments territory ⊇ Σ EPCI inside it (`restes_epci.sql`: those
+   whose remainder is a small count);
    `equivalences.sql` — territories with the same communes (same numbers, same status);
 3. then, until nothing changes: `liens.sql` (followers, rates of a secret count, equivalent
    territories) and `secondaire.sql` (one round of secondary suppression);
@@ -121,6 +123,7 @@ def build_relations(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> No
     has_perimetres = table_exists(conn, "reference", "perimetres")
     if has_perimetres:
         run_sql(conn, "relations_lda", params)
+        run_sql(conn, "relations_epci", params)
     if config.territoires_equivalents and has_perimetres:
         run_sql(conn, "equivalences")
     else:
@@ -176,6 +179,7 @@ def suppress(
         "select id, indicateur, type_indicateur, territoire_type, territoire_code, periode from pub_etat"
     ).fetchall()
     build_relations(conn, config)
+    run_sql(conn, "restes_epci", {"seuil": config.seuil})
     load_links(conn, config)
     if extra is not None:
         extra(conn)

@@ -67,6 +67,7 @@ totaux_egaux as (
         total_id,
         any_value(part_id) filter (where porte_valeur) as part_id
     from parts
+    where hierarchie not like '%⊇%'  -- a containment has a remainder: not equal to its only part
     group by total_id, hierarchie
     having count(*) filter (where porte_valeur) = 1
 ),

@@ -4,8 +4,10 @@
 -- territory type and code, indicator, then row id: a total order, so that the same inputs always
 -- give the same pattern); when there is none (the other parts are all 0, or the total has one part),
 -- the total itself. And for every secret total none of whose parts is secret in one of its
--- hierarchies (the parts would add up to it), its smallest non-zero published part.
--- source: pub_etat, pub_relations
+-- hierarchies (the parts would add up to it), its smallest non-zero published part. A containment
+-- « territory ⊇ Σ EPCI » whose remainder is a small count (pub_restes_petits) counts as having a
+-- secret part: with every EPCI published, the smallest non-zero one is suppressed.
+-- source: pub_etat, pub_relations, pub_restes_petits
 create or replace temp table pub_choix as
 with parts as (
     select
@@ -29,9 +31,11 @@ totaux as (
         parts.hierarchie
     from parts
     inner join pub_etat as total on total.id = parts.total_id
+    left join pub_restes_petits as restes using (total_id, hierarchie)
     where total.statut = 'ok' and not total.secret
     group by parts.total_id, parts.hierarchie
     having count(*) filter (where parts.secret) = 1
+        or (count(*) filter (where parts.secret) = 0 and bool_or(restes.total_id is not null))
 ),
 
 totaux_secrets as (

@@ -78,3 +78,28 @@ def test_departement_minus_its_lda_territory_is_a_disclosed_small_count():
     ])
     report = audit_connection(conn, {}, {"69": ["LDA-1-LYON"]})
     assert not report.echec and report.etroits == []
+
+
+def test_departement_minus_its_epci_recovers_a_secret_epci_or_a_small_remainder():
+    """Département A contains the EPCI E1, E2, E3 wholly (E4 straddles A and B: in no sum of A).
+    A = 100 with every EPCI published: the remainder A − 20 − 30 − 45 = 5 is a small count published
+    by subtraction."""
+    epci = {("departement", "A"): ["E1", "E2", "E3"]}
+    conn = publication([
+        ("ATTR_SD", "departement", "A", "2024", 100), ("ATTR_SD", "epci", "E1", "2024", 20),
+        ("ATTR_SD", "epci", "E2", "2024", 30), ("ATTR_SD", "epci", "E3", "2024", 45),
+        ("ATTR_SD", "epci", "E4", "2024", 30),
+    ])
+    report = audit_connection(conn, {}, epci=epci)
+    assert report.implicites == [("IMPLICITE|ATTR_SD|departement A − EPCI inclus|2024", 5)]
+    assert report.echec
+    # E1 secret, A = 76: E1 + the remainder = 76 − 30 − 45 = 1, so E1 is in [0, 1] (narrow).
+    conn = publication([
+        ("ATTR_SD", "departement", "A", "2024", 76), ("ATTR_SD", "epci", "E1", "2024", None),
+        ("ATTR_SD", "epci", "E2", "2024", 30), ("ATTR_SD", "epci", "E3", "2024", 45),
+    ])
+    report = audit_connection(conn, {}, epci=epci)
+    assert report.etroits == [("ATTR_SD|epci|E1|2024", 0.0, 1.0)]
+    # As a primary secret (≥ 1), E1 is pinned to 1 and the remainder to 0.
+    report = audit_connection(conn, {}, epci=epci, primaires={("ATTR_SD", "epci", "E1", "2024")})
+    assert report.epingles == [("ATTR_SD|epci|E1|2024", 1)]
