@@ -82,7 +82,8 @@ def tables(database: Path) -> dict[str, list[tuple]]:
         for schema, table in names:
             columns = [c for c, t in conn.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_catalog = current_database() and table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
+                "where table_catalog = current_database() and table_schema = ? and table_name = ? "
+                "order by ordinal_position", [schema, table]).fetchall()
                 if t not in VOLATILE_TYPES and not c.endswith("_at") and (schema, table, c) not in VOLATILE_COLUMNS]
             selected = ", ".join(f'"{c}"' for c in columns) or "1"
             where = VOLATILE_ROWS.get(table, "true")
