@@ -11,6 +11,7 @@ import pytest
 #: Test modules (paths from the repository root) or test ids (`path::name`) of the slow lane.
 SLOW = (
     "tests/pipeline/test_instance.py",  # a whole `observatoire run` into a Dagster instance
+    "tests/ingest/test_kill_recovery.py",  # `observatoire run` killed twice (kill -9), then a clean run: 4 runs
     "tests/rapport/test_rapport.py",  # the whole pipeline, then the report printed to PDF by Chromium
     "tests/rapport/test_commande_asset.py",  # report assets and command, PDF by Chromium
     "tests/app/test_browser.py",  # the observatory driven in Chromium (Playwright)

@@ -68,8 +68,11 @@ def key_in_environment(key: str | None) -> Iterator[None]:
 def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
     """Materialise all assets (and run their checks) with resources built from `settings`, recorded in the
     Dagster instance `settings.instance_home`."""
+    from assets.diffusion.fichier import clean_leftovers
     from pipelines.definitions import RUN_JOB, build_definitions
 
+    for leftover in clean_leftovers(settings.publication):  # a run interrupted while swapping the file
+        log(f"reste d'une exécution interrompue supprimé : {leftover}")
     with key_in_environment(settings.pseudo_key), open_instance(settings.instance_home) as instance:
         defs = build_definitions(settings)
         # The job leaves out the partitioned assets (the annual report, one partition per year): they run

@@ -173,6 +173,29 @@ def verify(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
         raise PublicationError("Fichier de publication refusé — " + " ; ".join(problems))
 
 
+def clean_leftovers(target: Path | str, parquet_dir: Path | str | None = None) -> list[Path]:
+    """Remove what an interrupted build left next to `target` and its Parquet folder (a process killed
+    between two steps): the temporary files `.<name>.tmp-*` (and their `.wal`), the temporary and old
+    Parquet folders `.parquet.tmp-*`, `.parquet.old-*`. Called at the start of a run, before anything is
+    built: the published file and folder themselves are never touched. Returns what was removed."""
+    target = Path(target)
+    parquet_target = Path(parquet_dir) if parquet_dir else target.parent / "parquet"
+    patterns = {(target.parent, f".{target.name}.tmp-*"),
+                (parquet_target.parent, f".{parquet_target.name}.tmp-*"),
+                (parquet_target.parent, f".{parquet_target.name}.old-*")}
+    removed: list[Path] = []
+    for folder, pattern in sorted(patterns):
+        if not folder.is_dir():
+            continue
+        for leftover in sorted(folder.glob(pattern)):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
 def write_parquet(conn: duckdb.DuckDBPyConnection, target: Path) -> Path:
     """Every table as `<table>.parquet` in a new temporary folder next to `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)

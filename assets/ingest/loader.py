@@ -176,7 +176,7 @@ class _Batch:
                 conn.execute("update meta.ingest_log set status = 'replaced' where source = ? and file_name = ? "
                              "and status = 'rejected'", [source, name])
             for kind, frames in self.accepted.items():
-                batch = pl.concat(frames, how="vertical_relaxed")
+                batch = pl.concat(frames, how="vertical_relaxed", rechunk=False)
                 cols = ", ".join(f'"{c}"' for c in batch.columns)
                 pseudonyms = pseudonym_fields(kind)
                 values = ", ".join(PSEUDONYM_SQL.format(column=f'"{c}"') if c in pseudonyms else f'"{c}"'

@@ -119,6 +119,31 @@ def _binary(data: bytes) -> bool:
 MAX_FIELD_CHARS = 131_072
 
 
+#: Bytes decoded at a time when only checking that a file decodes (no whole-file string in memory).
+_CHECK_CHUNK = 1 << 24
+
+
+def _decodes(data: bytes | memoryview, encoding: str) -> bool:
+    """Do the bytes decode strictly? Checked by chunks with an incremental decoder (bounded memory)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _CHECK_CHUNK):
+            decoder.decode(view[start : start + _CHECK_CHUNK], final=start + _CHECK_CHUNK >= len(data))
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _newlines(data: bytes) -> np.ndarray:
+    """Positions of the `\n` bytes, found by chunks (no array the size of the file but the positions)."""
+    parts = [np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=min(_CHECK_CHUNK, len(data) - start),
+                                          offset=start) == 10) + start
+             for start in range(0, len(data), _CHECK_CHUNK)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def detect_encoding(data: bytes) -> str:
     """`utf-8-sig`, `utf-8` or `cp1252`, decided on the whole file; raise if it is none of them."""
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
@@ -126,7 +151,9 @@ def detect_encoding(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise EncodingDetectionError("encodage UTF-16 non pris en charge (UTF-8 ou Windows-1252 attendu)")
     if data.startswith(codecs.BOM_UTF8):
-        try:
+        if _decodes(memoryview(data)[len(codecs.BOM_UTF8) :], "utf-8"):
+            return "utf-8-sig"
+        try:  # decoded whole only to say where it fails
             data[len(codecs.BOM_UTF8) :].decode("utf-8")
         except UnicodeDecodeError as exc:
             raise EncodingDetectionError(
@@ -137,11 +164,8 @@ def detect_encoding(data: bytes) -> str:
         raise EncodingDetectionError("octets nuls : fichier binaire ou UTF-16 sans BOM (UTF-8 ou Windows-1252 attendu)")
     if b"\x00" in data:  # a few NUL bytes in some lines: those lines are malformed, the others load
         data = data.replace(b"\x00", b"")
-    try:
-        data.decode("utf-8")
+    if _decodes(data, "utf-8"):
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
     sample = _non_ascii_sample(data)
     match = charset_normalizer.from_bytes(
         sample, cp_isolation=["cp1252"], steps=1, chunk_size=max(len(sample), 1), threshold=0.2
@@ -149,7 +173,8 @@ def detect_encoding(data: bytes) -> str:
     if match is None:
         raise EncodingDetectionError("encodage non reconnu : ni UTF-8 ni Windows-1252")
     try:
-        data.decode("cp1252")
+        if not _decodes(data, "cp1252"):
+            data.decode("cp1252")  # decoded whole only to say where it fails
     except UnicodeDecodeError as exc:
         raise EncodingDetectionError(
             f"encodage non reconnu : ni UTF-8 ni Windows-1252 (octet 0x{data[exc.start]:02X} à la position {exc.start})"
@@ -528,3 +553,85 @@ def split_rows(text: str, separator: str | None = None) -> RawTable:
     table = open_text(text, separator)
     rows, skipped = read_rows([table])
     return RawTable(table.header_line, table.header, table.separator, rows.drop(_FILE), skipped[0], table.excel_quoting)
+
+
+# ------------------------------------------------------------------------------------------
+# Big files read part by part from disk
+# ------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FilePlan:
+    """A big file without any quote, cut into parts of whole lines that are decoded one at a time,
+    from disk, when their turn comes (`read_part`): neither the decoded text nor the list of all
+    its lines is ever held, whatever the size of the file. `template` holds the file-level facts
+    (header, separator, usual field counts); `parts` the byte range and first physical line of each
+    part, the last part being the only one whose last non-blank line may be the footer."""
+
+    path: Path
+    encoding: str
+    template: TextTable
+    parts: tuple[tuple[int, int, int], ...]  # (first byte, end byte, physical number of its first line)
+
+
+def plan_parts(path: Path, data: bytes, encoding: str, max_lines: int) -> FilePlan | None:
+    """The parts of a file of more than `max_lines` data lines and no quote (else None: read whole).
+    Line boundaries come from a vectorised newline scan of the bytes; the rows of the parts are
+    exactly those `split_table` gives on the whole decoded text."""
+    if b'"' in data:
+        return None
+    newlines = _newlines(data)
+    if len(newlines) == 0:
+        return None
+    ends = newlines[1:].tolist()  # end byte of each data line (exclusive), the last one perhaps unterminated
+    if not data.endswith(b"\n"):
+        ends.append(len(data))
+    n_lines = len(ends)
+    if n_lines <= max_lines:
+        return None
+    header_line = data[: newlines[0]].decode(encoding).removesuffix("\r")
+    separator = detect_separator(header_line)
+    starts = [int(newlines[0]) + 1, *(e + 1 for e in ends[:-1])]
+    blank = re.compile(_blank_pattern(separator))
+    counts: dict[int, int] = {}
+    last_non_blank, last_line = -1, ""
+    for chunk_start in range(0, n_lines, max_lines):  # the file-level facts, one chunk of lines at a time
+        chunk_end = min(chunk_start + max_lines, n_lines)
+        lines = data[starts[chunk_start] : ends[chunk_end - 1]].decode(encoding).split("\n")
+        for index, line in enumerate(lines, start=chunk_start):
+            line = line.removesuffix("\r")
+            if blank.search(line):
+                continue
+            last_non_blank, last_line = index, line
+            n_fields = line.count(separator) + 1
+            counts[n_fields] = counts.get(n_fields, 0) + 1
+    if last_non_blank >= 0 and last_line.split(separator, 1)[0].strip().lower().startswith("total"):
+        counts[last_line.count(separator) + 1] -= 1  # the footer: skipped, not counted
+    best = max(counts.values(), default=0)
+    usual = frozenset(n for n, c in counts.items() if c == best and c > 0)
+    bounds = [b for b in range(max_lines, n_lines, max_lines) if b <= max(last_non_blank, 0)]
+    template = TextTable(
+        header_line=header_line,
+        header=parse_header(header_line, separator),
+        separator=separator,
+        excel_quoting=False,
+        raw_width=len(next(csv.reader([header_line], delimiter=separator), [])),
+        lines=[],
+        has_cr=b"\r" in data,
+        has_quotes=False,
+        usual_widths=usual,
+    )
+    parts = tuple((starts[s], ends[e - 1], 2 + s) for s, e in zip([0, *bounds], [*bounds, n_lines], strict=True))
+    return FilePlan(Path(path), encoding, template, parts)
+
+
+def read_part(plan: FilePlan, index: int) -> TextTable:
+    """Part `index` of a planned file, read from disk and decoded (see `FilePlan`)."""
+    start, end, first_line = plan.parts[index]
+    with open(plan.path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    t = plan.template
+    return TextTable(
+        header_line=t.header_line, header=t.header, separator=t.separator, excel_quoting=False,
+        raw_width=t.raw_width, lines=data.decode(plan.encoding).split("\n"), has_cr=t.has_cr, has_quotes=False,
+        first_line=first_line, footer_allowed=index == len(plan.parts) - 1, usual_widths=t.usual_widths,
+    )

@@ -45,7 +45,7 @@ from assets.ingest.contracts import (
 from assets.ingest.errors import EncodingDetectionError, IngestError, UnknownSourceError
 from assets.ingest.headers import header_key, load_aliases, match_header
 from assets.ingest.pseudo import Pseudonymiser
-from assets.ingest.reading import TextTable, clean_cell, split_table, detect_encoding, open_text, read_file_bytes, read_rows, unquote_cell
+from assets.ingest.reading import FilePlan, TextTable, clean_cell, plan_parts, read_part, split_table, detect_encoding, open_text, read_file_bytes, read_rows, unquote_cell
 
 # ------------------------------------------------------------------------------------------
 # File names
@@ -448,10 +448,13 @@ class _Prepared:
     positions: dict[str, int]
     part: int = 0  # a big file is read in parts (`reading.split_table`), merged into one result
     parts: int = 1
+    plan: FilePlan | None = None  # a big file without quotes: its parts are read from disk one by one
 
 
-def _prepare(path: Path, source: str | None, sha256: str | None = None) -> FileResult | _Prepared:
-    """Per-file work (pure Python): bytes, encoding, lines, header; a rejected file ends here."""
+def _prepare(path: Path, source: str | None, sha256: str | None = None,
+             max_lines: int | None = None) -> FileResult | _Prepared:
+    """Per-file work (pure Python): bytes, encoding, lines, header; a rejected file ends here. A file of
+    more than `max_lines` lines without quotes is only planned (`reading.plan_parts`), not decoded."""
     naming = parse_file_name(path.name, source)
     content = read_file_bytes(path, sha256)
     name = path.name
@@ -474,10 +477,16 @@ def _prepare(path: Path, source: str | None, sha256: str | None = None) -> FileR
     except EncodingDetectionError as exc:
         return _rejected(base, contract, "unreadable_file", f"{name} : fichier illisible, {exc}")
     base["encoding"] = encoding
-    text = content.data.decode(encoding)
-    if not text.strip():
-        return _rejected(base, contract, "unreadable_file", f"{name} : fichier vide")
-    table = open_text(text)
+    plan = plan_parts(path, content.data, encoding, max_lines) if max_lines else None
+    if plan is not None:
+        del content  # the bytes are not kept: each part is read again from disk when its turn comes
+        table = plan.template
+    else:
+        text = content.data.decode(encoding)
+        if not text.strip():
+            return _rejected(base, contract, "unreadable_file", f"{name} : fichier vide")
+        table = open_text(text)
+        del text
     base["separator"] = table.separator
     if contract is None:
         base["kind"] = _sne_kind_from_header(table.header)
@@ -492,16 +501,25 @@ def _prepare(path: Path, source: str | None, sha256: str | None = None) -> FileR
         listed = ", ".join(f"« {c} »" for c in header.missing_required)
         plural = "colonnes obligatoires absentes" if len(header.missing_required) > 1 else "colonne obligatoire absente"
         return _rejected(base, contract, "required_column_missing", f"{name} : {plural} {listed}")
-    return _Prepared(base, contract, table, header.positions)
+    return _Prepared(base, contract, table, header.positions, plan=plan)
 
 
-def _prepare_parts(path: Path, source: str | None, sha256: str | None, max_lines: int) -> list[FileResult | _Prepared]:
-    """`_prepare`, a big file cut into parts of at most `max_lines` lines (bounded memory)."""
-    item = _prepare(path, source, sha256)
+def _prepare_parts(path: Path, source: str | None, sha256: str | None,
+                   max_lines: int) -> Iterator[FileResult | _Prepared]:
+    """`_prepare`, a big file cut into parts of at most `max_lines` lines (bounded memory); the parts of
+    a planned file are read from disk one at a time, as the caller asks for them."""
+    item = _prepare(path, source, sha256, max_lines)
     if isinstance(item, FileResult):
-        return [item]
+        yield item
+        return
+    if item.plan is not None:
+        count = len(item.plan.parts)
+        for i in range(count):
+            yield _Prepared(item.base, item.contract, read_part(item.plan, i), item.positions, i, count)
+        return
     tables = split_table(item.table, max_lines)
-    return [_Prepared(item.base, item.contract, t, item.positions, i, len(tables)) for i, t in enumerate(tables)]
+    for i, t in enumerate(tables):
+        yield _Prepared(item.base, item.contract, t, item.positions, i, len(tables))
 
 
 def _merge_parts(results: list[FileResult]) -> FileResult:
@@ -515,8 +533,9 @@ def _merge_parts(results: list[FileResult]) -> FileResult:
            "rows_accepted": sum(r.rows_accepted for r in results),
            "rows_quarantined": sum(r.rows_quarantined for r in results),
            "rows_skipped": sum(r.rows_skipped for r in results),
-           "accepted": pl.concat([r.accepted for r in results], how="vertical_relaxed"),
-           "quarantine": pl.concat([r.quarantine for r in results], how="vertical_relaxed")}
+           # not rechunked: the parts' columns are not copied into one (memory of a big file)
+           "accepted": pl.concat([r.accepted for r in results], how="vertical_relaxed", rechunk=False),
+           "quarantine": pl.concat([r.quarantine for r in results], how="vertical_relaxed", rechunk=False)}
     )
     if merged.rows_read != merged.rows_accepted + merged.rows_quarantined:
         raise AssertionError(f"{merged.file_name} : lignes lues ≠ acceptées + en quarantaine")
