@@ -248,6 +248,13 @@ MODELS: list[Model] = [
           "in the month. Source: intermediate.siao_menages_evenements.",
           ["intermediate/siao_menages_evenements"],
           params={"inactivite": INACTIVITE_JOURS}),
+    Model("intermediate/ledger_sorties",
+          "Section G, episodes and returns: one row per episode ended by a housing exit (its length), per "
+          "household active on 31/12 (the age of its current episode) and per household's first housing exit "
+          "of a year (days to its first activity more than 14 days later), with the place of each. "
+          "Source: intermediate.siao_menages_evenements.",
+          ["intermediate/siao_menages_evenements"],
+          params={"inactivite": INACTIVITE_JOURS}),
     Model("intermediate/ndls_territoires",
           "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
           "published total of an edition without a sector file. Source: staging.ndls_secteurs, "
@@ -295,7 +302,8 @@ MODELS: list[Model] = [
           "rule: stock of active households at both ends of the month, entries by kind, transfers, exits, "
           "over the perimeter of the départements with a SIAO file for the month and the previous one.",
           [REF["territoires"], REF["perimetres"], "intermediate/periodes", "staging/siao_couverture",
-           "intermediate/territoires_departements", "intermediate/ledger_menages_mois"]),
+           "intermediate/territoires_departements", "intermediate/ledger_menages_mois",
+           "intermediate/ledger_sorties"]),
     Model("marts/indicateurs",
           "One row per (indicator, territory, period): valeur, numerateur, denominateur, statut (ok | "
           "absent), source, part_non_localisable — the exact (unsuppressed) values of every indicator of "

@@ -162,27 +162,134 @@ longue as (
                              "ENTREES_RETOUR_INACTIVITE", "TRANSFERTS_ENTRANTS", "SORTIES_LOGEMENT",
                              "SORTIES_INACTIVITE", "TRANSFERTS_SORTANTS", "SOLDE_ACTIFS")
     )
+),
+registre as (
+    select
+        indicateur,
+        territoire_type,
+        territoire_code,
+        periode,
+        case indicateur
+            when 'ACTIFS' then couvert_actifs
+            when 'ACTIFS_DEBUT' then couvert_actifs_debut
+            else couvert
+        end as couvert,
+        cast(n as double) as valeur_calculee,
+        cast(n as double) as numerateur,
+        cast(null as double) as denominateur
+    from longue
+),
+cas as (
+    select *, strftime(jour, '%Y') as annee from intermediate.ledger_sorties
+),
+cas_territoires as (
+    -- each case in the territories of its place: by commune, else by a Département SIAO contained whole
+    select cas.*, p.territoire_type, p.territoire_code
+    from cas
+    inner join reference.perimetres as p on p.code_commune = cas.commune
+    union all
+    select cas.*, td.territoire_type, td.territoire_code
+    from cas
+    inner join territoires_departements as td on td.code_departement = cas.departement and td.entier
+    where cas.commune is null
+),
+annees_departements as (
+    select distinct departement, annee from staging.siao_couverture
+),
+couverts_annees as (
+    select distinct td.territoire_type, td.territoire_code, a.annee
+    from territoires_departements as td
+    inner join annees_departements as a on a.departement = td.code_departement
+),
+annees as (
+    select distinct annee from mois
+),
+grille_annuelle as (
+    select territoires.territoire_type, territoires.territoire_code, annees.annee as periode,
+        couverts_annees.annee is not null as couvert,
+        couverts.mois is not null as couvert_decembre
+    from territoires
+    cross join annees
+    left join couverts_annees
+        on couverts_annees.territoire_type = territoires.territoire_type
+        and couverts_annees.territoire_code = territoires.territoire_code
+        and couverts_annees.annee = annees.annee
+    left join couverts
+        on couverts.territoire_type = territoires.territoire_type
+        and couverts.territoire_code = territoires.territoire_code
+        and couverts.mois = annees.annee || '-12'
+),
+episodes as (
+    -- episodes ended by housing, whose place's département has a file in the year
+    select c.territoire_type, c.territoire_code, c.annee as periode, count(*) as cas,
+        quantile_disc(c.jours, 0.5) as mediane
+    from cas_territoires as c
+    inner join annees_departements as a on a.departement = c.departement and a.annee = c.annee
+    where c.mesure = 'episode'
+    group by all
+),
+longues as (
+    -- in T at 31/12 (December's perimeter: a file for December and November) for more than 365 days
+    select c.territoire_type, c.territoire_code, c.annee as periode, count(*) as n
+    from cas_territoires as c
+    inner join departements_mois as dm on dm.departement = c.departement and dm.mois = c.annee || '-12'
+    where c.mesure = 'longue_duree' and c.jours > 365
+    group by all
+),
+fenetres as (
+    select * from (values ('RETOUR_0_6M', 14, 180), ('RETOUR_6_12M', 180, 365), ('RETOUR_12_24M', 365, 730))
+        as f(indicateur, apres, jusqua)
+),
+cohortes as (
+    -- the first housing exits of the year whose place's département has a file in every month from the
+    -- exit's month to the month of h + the window's end
+    select f.indicateur, c.territoire_type, c.territoire_code, c.annee as periode,
+        count(*) as cohorte,
+        count(*) filter (where c.jours > f.apres and c.jours <= f.jusqua) as retours
+    from cas_territoires as c
+    cross join fenetres as f
+    where c.mesure = 'retour'
+        and (
+            select count(distinct s.mois) from couverture as s
+            where s.departement = c.departement
+                and s.mois between strftime(c.jour, '%Y-%m') and strftime(c.jour + f.jusqua, '%Y-%m')
+        ) = date_diff('month', date_trunc('month', c.jour), date_trunc('month', c.jour + f.jusqua)) + 1
+    group by all
+),
+annuels as (
+    select 'DUREE_EPISODE' as indicateur, g.territoire_type, g.territoire_code, g.periode, g.couvert,
+        cast(e.mediane as double) as valeur_calculee, cast(coalesce(e.cas, 0) as double) as numerateur,
+        cast(null as double) as denominateur
+    from grille_annuelle as g
+    left join episodes as e using (territoire_type, territoire_code, periode)
+    union all
+    select 'LONGUE_DUREE', g.territoire_type, g.territoire_code, g.periode, g.couvert_decembre,
+        coalesce(l.n, 0), coalesce(l.n, 0), null
+    from grille_annuelle as g
+    left join longues as l using (territoire_type, territoire_code, periode)
+    union all
+    select f.indicateur, g.territoire_type, g.territoire_code, g.periode, g.couvert,
+        100.0 * coalesce(c.retours, 0) / nullif(coalesce(c.cohorte, 0), 0), coalesce(c.retours, 0),
+        coalesce(c.cohorte, 0)
+    from grille_annuelle as g
+    cross join fenetres as f
+    left join cohortes as c
+        on c.indicateur = f.indicateur
+        and c.territoire_type = g.territoire_type
+        and c.territoire_code = g.territoire_code
+        and c.periode = g.periode
 )
 select
     indicateur,
     territoire_type,
     territoire_code,
     periode,
-    case indicateur
-        when 'ACTIFS' then couvert_actifs
-        when 'ACTIFS_DEBUT' then couvert_actifs_debut
-        else couvert
-    end as couvert,
-    cast(n as double) as valeur_calculee,
-    cast(n as double) as numerateur,
-    cast(null as double) as denominateur,
+    couvert,
+    valeur_calculee,
+    numerateur,
+    denominateur,
     cast(null as double) as part_non_localisable,
     'siao' as source
-from longue
-where territoire_type <> 'epci'
-    or (length(periode) = 4 and case indicateur
-                                    when 'ACTIFS' then couvert_actifs
-                                    when 'ACTIFS_DEBUT' then couvert_actifs_debut
-                                    else couvert
-                                end)
+from (select * from registre union all by name select * from annuels)
+where territoire_type <> 'epci' or (length(periode) = 4 and couvert)
 order by indicateur, territoire_type, territoire_code, periode

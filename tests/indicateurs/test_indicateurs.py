@@ -28,8 +28,9 @@ def row(rows):
 
 def test_every_catalogue_code_has_rows_and_no_other(rows):
     assert {k[0] for k in rows} == set(CODES)
-    # 26 codes + TX_ATTR_SD_RES_<R> for the 5 réservataires + the 10 codes of section G's monthly ledger
-    assert len(CODES) == 41
+    # 26 codes + TX_ATTR_SD_RES_<R> for the 5 réservataires + the 15 codes of section G (10 of the monthly
+    # ledger, 5 of episodes and returns)
+    assert len(CODES) == 46
 
 
 def test_territoire_libelle_and_columns(row):

@@ -12,8 +12,8 @@ from assets.indicateurs.assets import MODELS, build_model
 from tests.indicateurs.conftest import write_tables
 
 NEEDED = ["intermediate/territoires_departements", "intermediate/couverture_nationale",
-          "intermediate/ndls_totaux_publies", "intermediate/periodes",
-          "intermediate/siao_menages_evenements", "intermediate/ledger_menages_mois", "marts/indicateurs_ledger"]
+          "intermediate/ndls_totaux_publies", "intermediate/periodes", "intermediate/siao_menages_evenements",
+          "intermediate/ledger_menages_mois", "intermediate/ledger_sorties", "marts/indicateurs_ledger"]
 CODES = ["ACTIFS", "ACTIFS_DEBUT", "ENTREES_NOUVEAUX", "ENTREES_RETOUR_LOGEMENT", "ENTREES_RETOUR_INACTIVITE",
          "TRANSFERTS_ENTRANTS", "SORTIES_LOGEMENT", "SORTIES_INACTIVITE", "TRANSFERTS_SORTANTS", "SOLDE_ACTIFS"]
 
@@ -185,3 +185,64 @@ def test_the_identity_holds_for_every_territory_and_month(tmp_path):
     rows, failures, stock = broken[0]
     assert rows > 0 and stock > 0
     assert failures == 0
+
+
+# ------------------------------------------------------------------ episodes and returns (years)
+def test_episode_length_until_housing(tmp_path):
+    conn = _ledger(tmp_path, [
+        # 1 March → housed 1 May: 61 days (01001)
+        req("01", "R1", "H1", "2023-03-01", "01001", admission="2023-04-01", sortie="2023-05-01",
+            destination="Logement social"),
+        # 1 December 2022 → housed 10 February 2023: 71 days (01002)
+        req("01", "R2", "H2", "2022-12-01", "01002", sortie="2023-02-10", destination="Pension de famille"),
+        # a request in June 2022, then a new episode on 10 January 2023 (more than 90 days later), housed on
+        # 30 January: 20 days (01003)
+        req("01", "R3", "H3", "2022-06-01", "01003"),
+        req("01", "R4", "H3", "2023-01-10", "01003", sortie="2023-01-30", destination="Logement privé"),
+        # housed 10 days after its request, back on 5 March (a new episode after an ending exit), housed again
+        # on 25 March: 10 and 20 days (01003)
+        req("01", "R5", "H4", "2023-01-10", "01003", sortie="2023-01-20", destination="Logement social"),
+        req("01", "R6", "H4", "2023-03-05", "01003", sortie="2023-03-25", destination="Logement social"),
+    ])
+    # 01: 10, 20, 20, 61, 71 → median 20 over 5 episodes; the LDA territory (01001, 01002): 61, 71 → lower median 61
+    assert (_values(conn, "01", "2023")["DUREE_EPISODE"], _numerateur(conn, "DUREE_EPISODE", "01", "2023")) == (20, 5)
+    assert (_values(conn, "LDA-2018-200000001", "2023")["DUREE_EPISODE"],
+            _numerateur(conn, "DUREE_EPISODE", "LDA-2018-200000001", "2023")) == (61, 2)
+
+
+def test_long_term_active_households(tmp_path):
+    every_two_months = ["-01-01", "-03-01", "-05-01", "-07-01", "-09-01", "-11-01"]
+    requests = [req("01", f"L{i}", "HL", f"{y}{d}", "01001") for i, (y, d) in
+                enumerate([(y, d) for y in ("2022", "2023") for d in every_two_months])]
+    # episode started 30 December 2022 (366 days before 31/12/2023) or 31 December 2022 (365: not more than a year)
+    requests += [req("01", "X0", "HX", "2022-12-30", "01002")] + [
+        req("01", f"X{i}", "HX", f"2023{d}", "01002") for i, d in enumerate(every_two_months[1:], 1)]
+    requests += [req("01", "Y0", "HY", "2022-12-31", "01003")] + [
+        req("01", f"Y{i}", "HY", f"2023{d}", "01003") for i, d in enumerate(every_two_months[1:], 1)]
+    conn = _ledger(tmp_path, requests)
+    assert _values(conn, "01", "2023")["LONGUE_DUREE"] == 2
+    assert _values(conn, "01", "2023")["ACTIFS"] == 3
+
+
+def test_returns_after_housing_at_6_12_24_months(tmp_path):
+    sortie = dict(sortie="2021-03-10", destination="Logement social")
+    conn = _ledger(tmp_path, [
+        # an activity 14 days after the exit is a transfer, not a return; 15 days is a return within 6 months
+        req("01", "A1", "R14", "2021-03-01", "01001", **sortie), req("01", "A2", "R14", "2021-03-24", "01001"),
+        req("01", "B1", "R15", "2021-03-01", "01001", **sortie), req("01", "B2", "R15", "2021-03-25", "01001"),
+        # 200 days after: 6 to 12 months; 500 days after: 12 to 24 months
+        req("01", "C1", "R200", "2021-03-01", "01001", **sortie), req("01", "C2", "R200", "2021-09-26", "01001"),
+        req("01", "D1", "R500", "2021-03-01", "01001", **sortie), req("01", "D2", "R500", "2022-07-23", "01001"),
+        # 02 in 2023: its file of June is missing, so an exit of January has no cohort for any window
+        req("02", "E1", "R02", "2023-01-01", "02001", sortie="2023-01-10", destination="Logement social"),
+    ])
+    for code in ("RETOUR_0_6M", "RETOUR_6_12M", "RETOUR_12_24M"):
+        assert _values(conn, "01", "2021")[code] == 25.0, code
+        assert _numerateur(conn, code, "01", "2021") == 1
+        assert _values(conn, "02", "2023")[code] is None  # absent: an empty cohort
+        assert _numerateur(conn, code, "02", "2023") == 0
+
+
+def _numerateur(conn, code: str, territoire: str, periode: str) -> float:
+    return conn.execute("select numerateur from marts.indicateurs_ledger where indicateur = ? and territoire_code = ? "
+                        "and periode = ?", [code, territoire, periode]).fetchone()[0]
