@@ -34,6 +34,8 @@ NDLS_TOTAUX_PATH = REFERENCE_DIR / "ndls" / "ndls_paris_totals.csv"
 PARCOURS_CATEGORIES_PATH = CONFIG_DIR / "parcours_categories.csv"
 #: Persons per household of the Baromètre convention (ATTR_SD_PERS = ATTR_SD × 2.2).
 PERSONNES_PAR_MENAGE = 2.2
+#: Section G: a household with no activity for this many days is inactive (its spell ends).
+INACTIVITE_JOURS = 90
 
 
 def _key(name: str) -> dg.AssetKey:
@@ -239,6 +241,20 @@ MODELS: list[Model] = [
           "staging.siao_demandes, staging.sne_attributions.",
           ["staging/siao_demandes", "staging/sne_attributions", REF["communes"]],
           households=True),
+    Model("intermediate/ledger_menages_mois",
+          "Section G: one row per (household, month) in which the household is active at the end of the "
+          "previous month or of the month (latest activity less than 90 days old and no ending housing exit "
+          "since), with its places at both ends, its kind of entry and whether an ending housing exit falls "
+          "in the month. Source: intermediate.siao_menages_evenements.",
+          ["intermediate/siao_menages_evenements"],
+          params={"inactivite": INACTIVITE_JOURS}),
+    Model("intermediate/ledger_sorties",
+          "Section G, episodes and returns: one row per episode ended by a housing exit (its length), per "
+          "household active on 31/12 (the age of its current episode) and per household's first housing exit "
+          "of a year (days to its first activity more than 14 days later), with the place of each. "
+          "Source: intermediate.siao_menages_evenements.",
+          ["intermediate/siao_menages_evenements"],
+          params={"inactivite": INACTIVITE_JOURS}),
     Model("intermediate/ndls_territoires",
           "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
           "published total of an edition without a sector file. Source: staging.ndls_secteurs, "
@@ -281,13 +297,21 @@ MODELS: list[Model] = [
           "rule, with coverage.",
           [REF["territoires"], REF["populations"], "intermediate/periodes", "intermediate/couverture_nationale",
            "intermediate/offre_territoires"]),
+    Model("marts/indicateurs_ledger",
+          "Section G (monthly ledger): one row per (indicator, territory, month or year) before the absent "
+          "rule: stock of active households at both ends of the month, entries by kind, transfers, exits, "
+          "over the perimeter of the départements with a SIAO file for the month and the previous one.",
+          [REF["territoires"], REF["perimetres"], "intermediate/periodes", "staging/siao_couverture",
+           "intermediate/territoires_departements", "intermediate/ledger_menages_mois",
+           "intermediate/ledger_sorties"]),
     Model("marts/indicateurs",
           "One row per (indicator, territory, period): valeur, numerateur, denominateur, statut (ok | "
           "absent), source, part_non_localisable — the exact (unsuppressed) values of every indicator of "
           "the catalogue, for départements, régions, France (FR), Logement d'abord territories and the "
           "groups LDA / HORS_LDA; periods AAAA (and AAAA-MM for DEM_URG).",
           [REF["territoires"], "marts/catalogue_indicateurs", "marts/indicateurs_sne", "marts/indicateurs_siao",
-           "marts/indicateurs_parcours", "marts/indicateurs_ndls", "marts/indicateurs_offre"]),
+           "marts/indicateurs_parcours", "marts/indicateurs_ndls", "marts/indicateurs_offre",
+           "marts/indicateurs_ledger"]),
     Model("marts/parcours_siao",
           "The SIAO pathway of the requests dated in each year (the population of DEM_URG + DEM_INS), per "
           "territory and covered year, in two steps of a Sankey diagram: situation at the request → type of "

@@ -159,7 +159,8 @@ def controles(catalogue_codes: list[str], territoires: list[str] | None) -> list
         Controle(
             "gx_valeurs_positives", suite, table, "indicateurs", "valeur ≥ 0 (statut ok, hors évolutions)",
             gxe.ExpectColumnValuesToBeBetween(
-                column="valeur", min_value=0, row_condition=(Column("statut") == "ok") & (Column("evolution") == False),  # noqa: E712
+                column="valeur", min_value=0, row_condition=(Column("statut") == "ok") & (Column("evolution") == False)  # noqa: E712
+                & (Column("indicateur") != "SOLDE_ACTIFS"),  # section G: a change of stock, negative when it falls
             ),
         ),
         Controle(

@@ -20,6 +20,8 @@ with unioned as (
     select * from marts.indicateurs_ndls
     union all by name
     select * from marts.indicateurs_offre
+    union all by name
+    select * from marts.indicateurs_ledger
 ),
 catalogue as (
     select code, type from marts.catalogue_indicateurs

@@ -28,7 +28,9 @@ def row(rows):
 
 def test_every_catalogue_code_has_rows_and_no_other(rows):
     assert {k[0] for k in rows} == set(CODES)
-    assert len(CODES) == 31  # 26 codes + TX_ATTR_SD_RES_<R> for the 5 réservataires
+    # 26 codes + TX_ATTR_SD_RES_<R> for the 5 réservataires + the 15 codes of section G (10 of the monthly
+    # ledger, 5 of episodes and returns)
+    assert len(CODES) == 46
 
 
 def test_territoire_libelle_and_columns(row):
@@ -318,4 +320,7 @@ def test_statut_and_valeur(rows):
 def test_periods(rows):
     periods = {k[3] for k in rows}
     assert all(len(p) in (4, 7) for p in periods)
-    assert {k[0] for k in rows if len(k[3]) == 7} == {"DEM_URG"}
+    assert {k[0] for k in rows if len(k[3]) == 7} == {"DEM_URG", "ACTIFS", "ACTIFS_DEBUT", "ENTREES_NOUVEAUX",
+                                                      "ENTREES_RETOUR_LOGEMENT", "ENTREES_RETOUR_INACTIVITE",
+                                                      "TRANSFERTS_ENTRANTS", "SORTIES_LOGEMENT", "SORTIES_INACTIVITE",
+                                                      "TRANSFERTS_SORTANTS", "SOLDE_ACTIFS"}

@@ -65,7 +65,7 @@ def built(tmp_path_factory) -> tuple[Path, dict[str, str]]:
 
 def test_first_run_builds_everything(built):
     _, rebuilt = built
-    assert len(rebuilt) == 28
+    assert len(rebuilt) == 31
     assert set(rebuilt.values()) <= {"oui", "oui (tout)"}
 
 
