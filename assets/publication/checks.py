@@ -35,8 +35,8 @@ def prepare(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
     """pub_publie, pub_relations and the configured links, over publication.indicateurs."""
     run_sql(conn, "publie", {"catalogue": str(CATALOGUE_PATH)})
     conn.execute("create or replace temp view pub_cible as select * from pub_publie").fetchall()
+    load_links(conn, config)  # before the relations: they read pub_identites
     build_relations(conn, config)
-    load_links(conn, config)
 
 
 def offending_rows_result(

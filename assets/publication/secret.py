@@ -42,6 +42,9 @@ class SecretConfig:
     denominateur_population: tuple[str, ...] = ()
     suit: dict[str, str] = field(default_factory=dict)
     composantes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Identities between indicators of one territory and period (total → its terms), protected
+    #: like an additive relation: the ledger of section G (ACTIFS = ACTIFS_DEBUT + entries − exits).
+    identites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     types_secondaires: tuple[str, ...] = ("count", "rate", "median", "ratio")
     territoires_equivalents: bool = True
 
@@ -56,6 +59,7 @@ class SecretConfig:
             denominateur_population=tuple(raw.get("denominateur_population") or ()),
             suit={str(k): str(v) for k, v in (raw.get("suit") or {}).items()},
             composantes={str(k): tuple(v) for k, v in (raw.get("composantes") or {}).items()},
+            identites={str(k): tuple(v) for k, v in (raw.get("identites") or {}).items()},
             types_secondaires=tuple(raw.get("types_secondaires") or ()),
             territoires_equivalents=bool(raw.get("territoires_equivalents", True)),
         )
@@ -104,9 +108,13 @@ def column_names(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
 
 
 def load_links(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
-    """The configured links as temporary tables pub_suit and pub_composantes."""
+    """The configured links as temporary tables pub_suit, pub_composantes and pub_identites."""
     conn.execute("create or replace temp table pub_suit (indicateur varchar, reference varchar)").fetchall()
     conn.execute("create or replace temp table pub_composantes (indicateur varchar, composante varchar)").fetchall()
+    conn.execute("create or replace temp table pub_identites (total varchar, terme varchar)").fetchall()
+    for total, termes in config.identites.items():
+        for terme in termes:
+            conn.execute("insert into pub_identites values ($t, $p)", {"t": total, "p": terme}).fetchall()
     for indicateur, reference in config.suit.items():
         conn.execute("insert into pub_suit values ($i, $r)", {"i": indicateur, "r": reference}).fetchall()
     for indicateur, composantes in config.composantes.items():
@@ -178,9 +186,9 @@ def suppress(
         "create or replace temp view pub_cible as "
         "select id, indicateur, type_indicateur, territoire_type, territoire_code, periode from pub_etat"
     ).fetchall()
+    load_links(conn, config)  # before the relations: they read pub_identites
     build_relations(conn, config)
     run_sql(conn, "restes_epci", {"seuil": config.seuil})
-    load_links(conn, config)
     if extra is not None:
         extra(conn)
 
