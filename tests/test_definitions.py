@@ -6,6 +6,8 @@ from pipelines.definitions import defs
 EXPECTED_ASSET_KEYS = [
     "intermediate/couverture_nationale",
     "intermediate/couverture_siao",
+    "intermediate/ledger_menages_mois",
+    "intermediate/ledger_sorties",
     "intermediate/ndls_evolution_territoires",
     "intermediate/ndls_territoires",
     "intermediate/ndls_totaux_publies",
@@ -29,6 +31,7 @@ EXPECTED_ASSET_KEYS = [
     "marts/evaluation_lda",
     "marts/evaluation_methode",
     "marts/indicateurs",
+    "marts/indicateurs_ledger",
     "marts/indicateurs_ndls",
     "marts/indicateurs_offre",
     "marts/indicateurs_parcours",

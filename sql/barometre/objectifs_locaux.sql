@@ -2,7 +2,7 @@
 -- territory and an indicator), each with `motif`: why the observatory cannot follow it (French),
 -- null when it can. A target can be followed when its indicator is in the catalogue and additive
 -- (a count of events of the year, summed over whole years: type 'count' and not a stock « au
--- 31/12 »), its territory is published (reference.territoires, or the view `territoires_connus`
+-- 31/12 » or, in section G, a monthly stock whose year is « décembre » or « janvier »), its territory is published (reference.territoires, or the view `territoires_connus`
 -- the asset makes from it), its date is not past, its initial date (optional, when the count
 -- starts) is a December, and the same (indicator, territory, target date) is given once.
 -- Parameters: $fichier (the CSV), $indicateurs (data/config/indicateurs.csv).
@@ -36,7 +36,9 @@ motifs as (
         count(*) over (partition by brutes.indicateur, brutes.territoire_type, brutes.territoire_code,
             brutes.date_cible) as fois,
         catalogue.code is not null as indicateur_connu,
-        catalogue.type = 'count' and catalogue.definition not ilike '%au 31/12%' as additif,
+        catalogue.type = 'count' and catalogue.definition not ilike '%au 31/12%'
+            and catalogue.definition not ilike '%année : décembre%'
+            and catalogue.definition not ilike '%année : janvier%' as additif,
         exists (select 1 from territoires_connus as t
                 where t.territoire_type = brutes.territoire_type and t.territoire_code = brutes.territoire_code)
             as territoire_connu
@@ -58,7 +60,7 @@ select
         when date_cible is null then 'date de la cible illisible (' || coalesce(date_cible_texte, 'vide') || ')'
         when valeur_cible is null then 'valeur de la cible illisible (' || coalesce(valeur_cible_texte, 'vide') || ')'
         when not indicateur_connu then 'indicateur inconnu du catalogue (' || coalesce(indicateur, 'vide') || ')'
-        when not additif then 'indicateur non additif (taux, médiane ou stock au 31/12) : pas de cumul à suivre'
+        when not additif then 'indicateur non additif (taux, médiane ou stock) : pas de cumul à suivre'
         when not territoire_connu then 'territoire inconnu (' || coalesce(territoire_type, '') || ' '
             || coalesce(territoire_code, '') || ')'
         when date_cible < current_date then 'date de la cible passée (' || strftime(date_cible, '%Y-%m-%d') || ')'

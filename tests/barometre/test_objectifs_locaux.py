@@ -19,7 +19,7 @@ LIGNES = [
     "ATTR_SD,territoire_lda,LDA_GRENOBLE,2030-12-01,900,,,Objectif du PLALHPD de la métropole",
     # line 3: followed (an EPCI, initial value and date given)
     "ATTR_SD_PERS,epci,200040715,2031-12-01,4000,120,2024-12-01,Objectif de l'intercommunalité",
-    "ACTIFS,epci,200040715,2030-12-01,100,,,Demandes actives",           # 4: not in the catalogue
+    "MENAGES_RUE,epci,200040715,2030-12-01,100,,,Ménages à la rue",        # 4: not in the catalogue
     "TX_ATTR_SD,departement,38,2030-12-01,30,,,Part des attributions",    # 5: a rate
     "PLACES_PF,departement,38,2030-12-01,300,,,Places en pension de famille",  # 6: a stock at 31/12
     "ATTR_SD,epci,999999999,2030-12-01,50,,,EPCI inexistant",               # 7: unknown territory
@@ -27,6 +27,7 @@ LIGNES = [
     "ATTR_SD,departement,38,2030-12-01,50,,2024-06-30,Départ en juin",      # 9: initial date not a December
     "ATTR_SD,departement,69,2030-12-01,50,,,Doublon",                       # 10 and 11: given twice
     "ATTR_SD,departement,69,2030-12-01,60,,,Doublon",
+    "ACTIFS,epci,200040715,2030-12-01,100,,,Ménages actifs",               # 12: a stock (section G), not additive
 ]
 
 
@@ -79,14 +80,14 @@ def test_check_names_each_row_that_cannot_be_followed(entrepot):
     (evaluation,) = result.get_asset_check_evaluations()
     assert evaluation.check_name == "objectifs_locaux_suivables"
     assert evaluation.passed is False and evaluation.blocking is False
-    assert evaluation.metadata["objectifs_locaux"].value == 10
+    assert evaluation.metadata["objectifs_locaux"].value == 11
     assert evaluation.metadata["objectifs_suivis"].value == 2
-    assert evaluation.metadata["objectifs_non_suivis"].value == 8
+    assert evaluation.metadata["objectifs_non_suivis"].value == 9
     details = evaluation.metadata["details"].value
     lignes = {int(cellules.split("|")[1]): cellules for cellules in details.splitlines()[2:]}
-    assert sorted(lignes) == [4, 5, 6, 7, 8, 9, 10, 11]
-    assert "indicateur inconnu du catalogue (ACTIFS)" in lignes[4]
-    assert "indicateur non additif" in lignes[5] and "indicateur non additif" in lignes[6]
+    assert sorted(lignes) == [4, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert "indicateur inconnu du catalogue (MENAGES_RUE)" in lignes[4]
+    assert all("indicateur non additif" in lignes[n] for n in (5, 6, 12))
     assert "territoire inconnu (epci 999999999)" in lignes[7]
     assert "date de la cible passée (2020-12-01)" in lignes[8]
     assert "date initiale hors décembre" in lignes[9]
