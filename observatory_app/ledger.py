@@ -331,7 +331,8 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, territoire
             "de l'axe et les sorties en dessous ; le survol donne les nombres. " + note_lacunes(gr, libelles)
         )
         st.markdown("**Les 12 derniers mois**")
-        st.dataframe(tableau(gr, libelles, unites), hide_index=True, width="stretch")
+        douze = tableau(gr, libelles, unites)
+        st.dataframe(douze, hide_index=True, width="stretch", height=35 * (douze.height + 1) + 3)  # every row shown
         st.write(phrase_zero_fonctionnel(gr))
         st.caption(
             "« Zéro fonctionnel » : un mois où les sorties vers le logement dépassent l'ensemble des entrées "
@@ -360,6 +361,7 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, territoire
     st.caption(
         "Retours : part des ménages sortis vers le logement dans l'année qui redeviennent actifs au SIAO "
         "(demande, orientation ou admission plus de 14 jours après la sortie) dans les 6 mois, de 6 à 12 mois, "
-        "de 12 à 24 mois ; « — » pour les années trop récentes pour avoir ce recul. Durée : médiane, en jours, des épisodes terminés par une sortie vers le logement "
-        "dans l'année. Évolution : en points pour un taux, en % sinon. « s » : secret statistique, jamais 0."
+        "de 12 à 24 mois ; « — » pour les années trop récentes pour avoir ce recul. Durée : médiane, en jours, "
+        "des épisodes terminés par une sortie vers le logement dans l'année. Évolution : en points pour un taux, "
+        "en % sinon. « s » : secret statistique, jamais 0."
     )

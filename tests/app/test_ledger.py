@@ -21,7 +21,7 @@ ENTREES = ("ENTREES_NOUVEAUX", "ENTREES_RETOUR_LOGEMENT", "ENTREES_RETOUR_INACTI
 SORTIES = ("SORTIES_LOGEMENT", "SORTIES_INACTIVITE", "TRANSFERTS_SORTANTS")
 
 # True flows per month: (new, back from housing, back from inactivity, arrivals,
-#                        to housing, to inactivity, departures). Stock at the start of 2024-02: 200.
+#                        to housing, to inactivity, departures). Stock at the start of 2024-02: 600.
 FLUX = {
     "2024-02": (30, 12, 15, 11, 20, 25, 12),
     "2024-03": (30, 12, 15, 11, 70, 25, 12),
@@ -70,7 +70,7 @@ def catalogue_g() -> dict[str, dict[str, str]]:
 def cellules() -> list[tuple[str, str, float | None, str]]:
     """(code, month, value, statut) of the monthly ledger, identity exact on the true values."""
     lignes = []
-    stock = 200
+    stock = 600
     for mois, flux in FLUX.items():
         entrees, sorties = flux[:4], flux[4:]
         fin = stock + sum(entrees) - sum(sorties)
@@ -142,7 +142,7 @@ def test_graphique_entrees_positives_sorties_negatives_secret_en_creux(publicati
     # the fixture's values, inflows above the axis and outflows below it
     assert [traces[c].y[mars] for c in ENTREES] == [30, 12, 15, 11]
     assert [traces[c].y[mars] for c in SORTIES] == [-70, -25, -12]
-    assert traces["ACTIFS"].y[mars] == 200 + 68 - 57 + 68 - 107  # = 172, end of March
+    assert traces["ACTIFS"].y[mars] == 600 + 68 - 57 + 68 - 107  # = 572, end of March
     for c in ENTREES:
         assert all(v is None or v > 0 for v in traces[c].y)
     for c in SORTIES:
@@ -185,8 +185,8 @@ def test_tableau_des_12_derniers_mois(publication_ledger):
     assert lignes["juillet 2024"][lib["ACTIFS"]] == "—"
     assert lignes["septembre 2024"][lib["SORTIES_LOGEMENT"]] == "—"
     assert lignes["novembre 2024"][lib["ACTIFS"]] == "s"
-    assert lignes["mars 2024"][lib["ACTIFS_DEBUT"]] == "211"   # 200 + 68 − 57
-    assert lignes["mars 2024"][lib["ACTIFS"]] == "172"
+    assert lignes["mars 2024"][lib["ACTIFS_DEBUT"]] == "611"   # 600 + 68 − 57
+    assert lignes["mars 2024"][lib["ACTIFS"]] == "572"
     assert lignes["mars 2024"][lib["SOLDE_ACTIFS"]] == "-39"
 
 
