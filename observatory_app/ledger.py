@@ -36,6 +36,9 @@ COULEURS = {
 COULEUR_STOCK = "#08306b"
 #: The codes drawn on the chart, in the order of the legend.
 TRACES = (g.STOCK, *g.ENTREES, *g.SORTIES)
+#: Periods the chart can show (label → number of months, None = every month); the default is the
+#: middle one: at 130 months a bar is a few pixels wide.
+FENETRES = {"12 derniers mois": 12, "3 dernières années": 36, "Toute la période": None}
 
 
 # ---------------------------------------------------------------------------------------- data
@@ -115,6 +118,10 @@ class Grille:
 
     def derniers(self, n: int = 12) -> list[str]:
         return self.mois[-n:]
+
+    def fenetre(self, n: int | None) -> Grille:
+        """The same cells over the last `n` months only (all of them when `n` is None)."""
+        return Grille(self.mois if n is None else self.derniers(n), self.cellules)
 
 
 def grille(cellules: pl.DataFrame) -> Grille:
@@ -197,8 +204,9 @@ def note_lacunes(gr: Grille, libelles: dict[str, str]) -> str:
     if secrets:
         morceaux.append("cases couvertes par le secret statistique (« s ») : " + ", ".join(secrets))
     if not morceaux:
-        return "Aucun mois secret ni absent sur la période."
-    return "Sur la période, " + " ; ".join(morceaux) + ". Ces cases sont laissées vides sur le graphique, jamais à 0."
+        return "Aucun mois secret ni absent sur la période affichée."
+    return ("Sur la période affichée, " + " ; ".join(morceaux)
+            + ". Ces cases sont laissées vides sur le graphique, jamais à 0.")
 
 
 # --------------------------------------------------------------------------- last 12 months
@@ -324,11 +332,13 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, territoire
         st.info("Aucun flux mensuel publié pour ce territoire (pas de fichier SIAO le couvrant deux mois de suite"
                 + (", ou EPCI : flux publiés par département" if territoire_type == "epci" else "") + ").")
     else:
-        st.plotly_chart(graphique(gr, libelles, territoire, synthetique), width="stretch", key="ledger_mensuel")
+        choix = st.radio("Période du graphique", list(FENETRES), index=1, horizontal=True, key="ledger_periode")
+        vue = gr.fenetre(FENETRES[choix])
+        st.plotly_chart(graphique(vue, libelles, territoire, synthetique), width="stretch", key="ledger_mensuel")
         st.caption(
             "En haut, les ménages actifs à la fin de chaque mois (une demande, une orientation ou une admission "
             "depuis moins de 90 jours, sans sortie vers le logement depuis). En bas, les entrées du mois au-dessus "
-            "de l'axe et les sorties en dessous ; le survol donne les nombres. " + note_lacunes(gr, libelles)
+            "de l'axe et les sorties en dessous ; le survol donne les nombres. " + note_lacunes(vue, libelles)
         )
         st.markdown("**Les 12 derniers mois**")
         douze = tableau(gr, libelles, unites)

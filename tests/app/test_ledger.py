@@ -254,6 +254,11 @@ def test_fiche_territoire_montre_le_ledger(publication_ledger):
     contenu = texte(at)
     assert "mars 2024, juin 2024, novembre 2024 et février 2025" in contenu
     assert "2 mois sur 13" in contenu
+    # the chart's period: the last 12 months only (2024-02 left out), the note counts over them
+    at.radio(key="ledger_periode").set_value("12 derniers mois").run()
+    spec = _spec_ledger(at)
+    assert spec["data"][0]["x"][0] == "2024-03" and len(spec["data"][0]["x"]) == 12
+    assert "2 mois sur 12" in texte(at)
 
 
 def test_vue_nationale_montre_le_ledger_de_la_france(publication_ledger):
