@@ -267,10 +267,12 @@ def phrase_zero_fonctionnel(gr: Grille) -> str:
 # ------------------------------------------------------------------ returns and episodes
 
 
-def tableau_annuel(cellules: pl.DataFrame, libelles: dict[str, str], unites: dict[str, str]) -> pl.DataFrame:
+def tableau_annuel(cellules: pl.DataFrame, libelles: dict[str, str], unites: dict[str, str],
+                   annees_montrees: int = 5) -> pl.DataFrame:
     """One row per code (returns at 6/12/24 months, episode length, long-stay households), one
-    column per year from the first with a published or secret cell, and the change over the last
-    year (points for a rate, % otherwise; empty when either year is not published)."""
+    column per year for the last `annees_montrees` years with a published or secret cell, and the
+    code's latest change: its last published year against the year before, when both are published
+    (points for a rate, % otherwise; empty otherwise — a secret or absent year is never bridged)."""
     annees = sorted(cellules.filter(pl.col("statut") != "absent")["periode"].unique().to_list())
     if not annees:
         return pl.DataFrame()
@@ -279,16 +281,19 @@ def tableau_annuel(cellules: pl.DataFrame, libelles: dict[str, str], unites: dic
     for code in (*g.RETOURS, *g.EPISODES):
         unite = unites.get(code)
         ligne = {"Indicateur": libelles.get(code, code)}
-        for a in annees:
+        for a in annees[-annees_montrees:]:
             v, s = cases.get((code, a), (None, "absent"))
             ligne[a] = fr.valeur(v, s, unite)
         ligne["Unité"] = unite or ""
-        evolution = None
-        if len(annees) >= 2:
-            (v1, s1), (v0, s0) = (cases.get((code, a), (None, "absent")) for a in (annees[-1], annees[-2]))
-            if s1 == "ok" and s0 == "ok":
-                evolution = fr.evolution(v1, v0, unite)
-        ligne[f"Évolution {annees[-2]}–{annees[-1]}" if len(annees) >= 2 else "Évolution"] = evolution or ""
+        publiees = [a for a in annees if cases.get((code, a), (None, "absent"))[1] == "ok"]
+        evolution = ""
+        if publiees and publiees[-1] != annees[0]:
+            derniere = publiees[-1]
+            precedente = str(int(derniere) - 1)
+            v0, s0 = cases.get((code, precedente), (None, "absent"))
+            if s0 == "ok":
+                evolution = f"{fr.evolution(cases[(code, derniere)][0], v0, unite) or ''} ({precedente} → {derniere})"
+        ligne["Dernière évolution"] = evolution
         lignes.append(ligne)
     return pl.DataFrame(lignes)
 

@@ -218,12 +218,13 @@ def test_retours_et_episodes_par_annee(publication_ledger):
     lignes = {r["Indicateur"]: r for r in table.iter_rows(named=True)}
     nb = "\u00a0"
     r06 = lignes[lib["RETOUR_0_6M"]]
-    assert (r06["2023"], r06["2024"], r06["Évolution 2023–2024"]) == (f"12,5{nb}%", f"15,0{nb}%", "+2,5 pt")
+    assert (r06["2023"], r06["2024"]) == (f"12,5{nb}%", f"15,0{nb}%")
+    assert r06["Dernière évolution"] == "+2,5 pt (2023 → 2024)"
     r612 = lignes[lib["RETOUR_6_12M"]]
-    assert (r612["2024"], r612["Évolution 2023–2024"]) == ("s", "")
+    assert (r612["2024"], r612["Dernière évolution"]) == ("s", "")  # 2024 secret: no change, 2022 unknown
     assert lignes[lib["RETOUR_12_24M"]]["2024"] == "—"
     duree = lignes[lib["DUREE_EPISODE"]]
-    assert (duree["2023"], duree["2024"], duree["Évolution 2023–2024"]) == ("120", "105", f"-12,5{nb}%")
+    assert (duree["2023"], duree["2024"], duree["Dernière évolution"]) == ("120", "105", f"-12,5{nb}% (2023 → 2024)")
     retours = ("RETOUR_0_6M", "RETOUR_6_12M", "RETOUR_12_24M")
     fig = ledger.graphique_annuel(annuelles, retours, lib, "Retours", "%", True)
     traces = {t.meta: t for t in fig.data}
