@@ -227,10 +227,12 @@ def tableau(gr: Grille, libelles: dict[str, str], unites: dict[str, str]) -> pl.
 
 def lecture_zero_fonctionnel(gr: Grille) -> tuple[list[str], list[str], list[str]]:
     """(yes, no, unknown) months among the last 12: exits to housing exceeded every inflow or not,
-    unknown when one term is secret or the month absent (`observatoire_commun.ledger`)."""
+    unknown when a secret term or the month's absence leaves the answer open; « no » when the
+    published inflows alone reach the published exits to housing (`observatoire_commun.ledger`,
+    `bornes=True`)."""
     oui, non, inconnus = [], [], []
     for m in gr.derniers(12):
-        reponse = g.zero_fonctionnel({c: gr.valeur(c, m) for c in (g.SORTIE_LOGEMENT, *g.ENTREES)})
+        reponse = g.zero_fonctionnel({c: gr.valeur(c, m) for c in (g.SORTIE_LOGEMENT, *g.ENTREES)}, bornes=True)
         (inconnus if reponse is None else oui if reponse else non).append(m)
     return oui, non, inconnus
 
@@ -352,7 +354,9 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, territoire
         st.caption(
             "« Zéro fonctionnel » : un mois où les sorties vers le logement dépassent l'ensemble des entrées "
             "(nouveaux ménages, retours après un logement ou une inactivité, arrivées d'un autre territoire) fait "
-            "baisser le nombre de ménages sans domicile par le logement. « s » : secret statistique ; « — » : mois "
+            "baisser le nombre de ménages sans domicile par le logement. Un mois dont une entrée est secrète compte "
+            "« non » quand les entrées publiées atteignent déjà les sorties vers le logement (un flux n'est jamais "
+            "négatif) ; sinon il reste inconnu. « s » : secret statistique ; « — » : mois "
             "non couvert par un fichier SIAO ce mois et le précédent. Le stock de début de mois n'est égal à celui "
             "de la fin du mois précédent que si les départements couverts n'ont pas changé."
         )

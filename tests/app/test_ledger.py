@@ -33,12 +33,13 @@ FLUX = {
     "2024-09": (20, 11, 12, 11, 30, 20, 11),  # absent (no row at all)
     "2024-10": (40, 15, 15, 15, 30, 20, 11),
     "2024-11": (12, 11, 11, 11, 60, 20, 12),  # ACTIFS and SOLDE_ACTIFS published secret
-    "2024-12": (15, 11, 11, 11, 30, 20, 11),
+    "2024-12": (25, 6, 11, 11, 30, 20, 11),   # 6 and the 11 arrivals are published secret
     "2025-01": (20, 11, 11, 11, 30, 20, 11),
     "2025-02": (11, 11, 11, 11, 50, 15, 11),
 }
 SECRETS = {("ENTREES_RETOUR_LOGEMENT", "2024-05"), ("TRANSFERTS_ENTRANTS", "2024-05"),
-           ("ACTIFS", "2024-11"), ("SOLDE_ACTIFS", "2024-11")}
+           ("ACTIFS", "2024-11"), ("SOLDE_ACTIFS", "2024-11"),
+           ("ENTREES_RETOUR_LOGEMENT", "2024-12"), ("TRANSFERTS_ENTRANTS", "2024-12")}
 ABSENT_LIGNES = "2024-07"
 ABSENT_SANS_LIGNE = "2024-09"
 
@@ -47,7 +48,9 @@ ABSENT_SANS_LIGNE = "2024-09"
 #   2024-03: 70 > 68 yes · 2024-04: 40 > 54 no · 2024-05: a term secret → unknown
 #   2024-06: 55 > 54 yes · 2024-07: absent → unknown · 2024-08: 54 > 54 no (equal)
 #   2024-09: absent → unknown · 2024-10: 30 > 85 no · 2024-11: 60 > 45 yes (the secret stock
-#   is not a term) · 2024-12: 30 > 48 no · 2025-01: 30 > 53 no · 2025-02: 50 > 44 yes
+#   is not a term) · 2024-12: two inflows secret, but the published ones (25 + 11 = 36) already reach
+#   the 30 exits to housing, and a flow is never negative: no, for sure · 2025-01: 30 > 53 no
+#   · 2025-02: 50 > 44 yes (2024-05: the published inflows 25 + 14 = 39 < 90: stays unknown)
 OUI = ["2024-03", "2024-06", "2024-11", "2025-02"]
 INCONNUS = ["2024-05", "2024-07", "2024-09"]
 
@@ -168,8 +171,8 @@ def test_note_compte_les_mois_absents_et_les_cases_secretes(publication_ledger):
     note = ledger.note_lacunes(_grille(publication_ledger), _libelles())
     assert "2 mois sur 13" in note
     assert "juillet 2024, septembre 2024" in note
-    assert "retours après un logement 1 mois" in note
-    assert "arrivées d'un autre territoire 1 mois" in note
+    assert "retours après un logement 2 mois" in note
+    assert "arrivées d'un autre territoire 2 mois" in note
     assert "ménages actifs en fin de mois 1 mois" in note
     assert "jamais à 0" in note
 
@@ -185,6 +188,7 @@ def test_tableau_des_12_derniers_mois(publication_ledger):
     assert lignes["juillet 2024"][lib["ACTIFS"]] == "—"
     assert lignes["septembre 2024"][lib["SORTIES_LOGEMENT"]] == "—"
     assert lignes["novembre 2024"][lib["ACTIFS"]] == "s"
+    assert lignes["décembre 2024"][lib["TRANSFERTS_ENTRANTS"]] == "s"
     assert lignes["mars 2024"][lib["ACTIFS_DEBUT"]] == "611"   # 600 + 68 − 57
     assert lignes["mars 2024"][lib["ACTIFS"]] == "572"
     assert lignes["mars 2024"][lib["SOLDE_ACTIFS"]] == "-39"
@@ -200,6 +204,18 @@ def test_zero_fonctionnel_nomme_les_bons_mois(publication_ledger):
     assert "en 4 mois : mars 2024, juin 2024, novembre 2024 et février 2025" in phrase
     assert "les 3 mois mai 2024, juillet 2024 et septembre 2024 restent inconnus" in phrase
     assert "pas les 5 autres mois connus" in phrase
+
+
+def test_zero_fonctionnel_borne_par_les_entrees_publiees():
+    """`bornes=True`: published inflows reaching the published exits to housing answer « no »
+    whatever the secret inflows; exits to housing secret, or inflows below them: still unknown."""
+    from observatoire_commun.ledger import zero_fonctionnel
+    mois = {"SORTIES_LOGEMENT": 30, "ENTREES_NOUVEAUX": 25, "ENTREES_RETOUR_LOGEMENT": None,
+            "ENTREES_RETOUR_INACTIVITE": 5, "TRANSFERTS_ENTRANTS": None}
+    assert zero_fonctionnel(mois, bornes=True) is False   # 25 + 5 = 30 ≥ 30
+    assert zero_fonctionnel(mois) is None                  # default: unchanged
+    assert zero_fonctionnel({**mois, "ENTREES_RETOUR_INACTIVITE": 4}, bornes=True) is None   # 29 < 30
+    assert zero_fonctionnel({**mois, "SORTIES_LOGEMENT": None}, bornes=True) is None
 
 
 def test_zero_fonctionnel_aucun_mois_connu(publication_ledger):
