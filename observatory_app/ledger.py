@@ -254,7 +254,7 @@ def phrase_zero_fonctionnel(gr: Grille) -> str:
     if oui:
         texte = f"{debut} en {len(oui)} mois : {_liste(oui)}"
     elif non:
-        texte = f"{debut} en aucun mois connu"
+        texte = f"{debut} en aucun mois connu" if inconnus else f"{debut} en aucun mois"
     else:
         texte = f"{debut} : on ne peut pas le dire"
     if non and oui:

@@ -218,6 +218,14 @@ def test_zero_fonctionnel_borne_par_les_entrees_publiees():
     assert zero_fonctionnel({**mois, "SORTIES_LOGEMENT": None}, bornes=True) is None
 
 
+def test_zero_fonctionnel_jamais_atteint(publication_ledger):
+    """The known months only, none reached: « en aucun mois », no unknown month announced."""
+    gr = _grille(publication_ledger)
+    gr.mois = ["2024-04", "2024-08", "2024-10"]   # 40 < 54, 54 = 54, 30 < 85
+    phrase = ledger.phrase_zero_fonctionnel(gr)
+    assert phrase.endswith("les sorties vers le logement ont dépassé l'ensemble des entrées en aucun mois.")
+
+
 def test_zero_fonctionnel_aucun_mois_connu(publication_ledger):
     """Only unknown months: said as unknown, never as « aucun mois »."""
     gr = _grille(publication_ledger)
