@@ -249,14 +249,16 @@ def phrase_zero_fonctionnel(gr: Grille) -> str:
     if not derniers:
         return ""
     oui, non, inconnus = lecture_zero_fonctionnel(gr)
-    debut = (f"Sur les {len(derniers)} derniers mois ({libelle_mois(derniers[0])} – {libelle_mois(derniers[-1])}), "
-             "les sorties vers le logement ont dépassé l'ensemble des entrées")
+    debut = f"Sur les {len(derniers)} derniers mois ({libelle_mois(derniers[0])} – {libelle_mois(derniers[-1])}), "
     if oui:
-        texte = f"{debut} en {len(oui)} mois : {_liste(oui)}"
+        texte = (f"{debut}les sorties vers le logement ont dépassé l'ensemble des entrées en {len(oui)} mois : "
+                 f"{_liste(oui)}")
     elif non:
-        texte = f"{debut} en aucun mois connu" if inconnus else f"{debut} en aucun mois"
+        texte = f"{debut}les sorties vers le logement n'ont dépassé l'ensemble des entrées " + (
+            "en aucun mois" if not inconnus else
+            f"dans aucun des {len(non)} mois connus" if len(non) > 1 else "pendant le seul mois connu")
     else:
-        texte = f"{debut} : on ne peut pas le dire"
+        texte = f"{debut}on ne peut pas dire si les sorties vers le logement ont dépassé l'ensemble des entrées"
     if non and oui:
         texte += f" ; pas les {len(non)} autres mois connus" if len(non) > 1 else " ; pas l'autre mois connu"
     if inconnus:
@@ -349,7 +351,8 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, territoire
         )
         st.markdown("**Les 12 derniers mois**")
         douze = tableau(gr, libelles, unites)
-        st.dataframe(douze, hide_index=True, width="stretch", height=35 * (douze.height + 1) + 3)  # every row shown
+        # a static table: every row and column in view, long headers wrapped
+        st.table(douze.to_pandas().set_index("Mois"))
         st.write(phrase_zero_fonctionnel(gr))
         st.caption(
             "« Zéro fonctionnel » : un mois où les sorties vers le logement dépassent l'ensemble des entrées "

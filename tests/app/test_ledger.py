@@ -223,7 +223,15 @@ def test_zero_fonctionnel_jamais_atteint(publication_ledger):
     gr = _grille(publication_ledger)
     gr.mois = ["2024-04", "2024-08", "2024-10"]   # 40 < 54, 54 = 54, 30 < 85
     phrase = ledger.phrase_zero_fonctionnel(gr)
-    assert phrase.endswith("les sorties vers le logement ont dépassé l'ensemble des entrées en aucun mois.")
+    assert phrase.endswith("les sorties vers le logement n'ont dépassé l'ensemble des entrées en aucun mois.")
+
+
+def test_zero_fonctionnel_un_seul_mois_connu(publication_ledger):
+    gr = _grille(publication_ledger)
+    gr.mois = ["2024-04", ABSENT_LIGNES]
+    phrase = ledger.phrase_zero_fonctionnel(gr)
+    assert ("n'ont dépassé l'ensemble des entrées pendant le seul mois connu ; "
+            "le mois juillet 2024 reste inconnu") in phrase
 
 
 def test_zero_fonctionnel_aucun_mois_connu(publication_ledger):
@@ -231,7 +239,7 @@ def test_zero_fonctionnel_aucun_mois_connu(publication_ledger):
     gr = _grille(publication_ledger)
     gr.mois = [ABSENT_LIGNES, ABSENT_SANS_LIGNE]
     phrase = ledger.phrase_zero_fonctionnel(gr)
-    assert "on ne peut pas le dire" in phrase and "aucun" not in phrase
+    assert "on ne peut pas dire si" in phrase and "aucun" not in phrase
     assert "juillet 2024 et septembre 2024 restent inconnus" in phrase
 
 
@@ -273,9 +281,10 @@ def test_fiche_territoire_montre_le_ledger(publication_ledger):
     assert traces["SORTIES_LOGEMENT"]["y"][mars] == -70
     assert traces["ENTREES_NOUVEAUX"]["y"][mars] == 30
     assert "Ain" in spec["layout"]["title"]["text"]
-    tables = [d.value for d in at.dataframe]
-    douze = next(t for t in tables if "Mois" in t.columns)
-    assert douze.loc[douze["Mois"] == "mai 2024", _libelles()["ENTREES_RETOUR_LOGEMENT"]].iloc[0] == "s"
+    douze = at.table[0].value
+    assert douze.index.name == "Mois" and len(douze) == 12
+    assert douze.loc["mai 2024", _libelles()["ENTREES_RETOUR_LOGEMENT"]] == "s"
+    assert douze.loc["mai 2024", _libelles()["SORTIES_LOGEMENT"]] == "90"
     contenu = texte(at)
     assert "mars 2024, juin 2024, novembre 2024 et février 2025" in contenu
     assert "2 mois sur 13" in contenu
