@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
-from plotly.subplots import make_subplots
 
 from observatoire_commun import format as fr
 from observatoire_commun import ledger as g
@@ -142,32 +141,25 @@ def grille(cellules: pl.DataFrame) -> Grille:
 
 
 def graphique(gr: Grille, libelles: dict[str, str], territoire: str, synthetique: bool) -> go.Figure:
-    """Two panels sharing the months: above, the stock (ACTIFS) as a line; below, the inflows
+    """Two panels on one month axis: above, the stock (ACTIFS) as a line; below, the inflows
     stacked above the axis and the outflows stacked below it (negative bars; the hover gives the
-    true positive count). Secret and absent cells are gaps (None), never 0. Each trace's `meta`
-    is its code."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.35, 0.65])
+    true positive count). Secret and absent cells are gaps (None), never 0. One x axis for both
+    panels, so the hover of a month lists the stock and every flow. Each trace's `meta` is its code."""
+    fig = go.Figure()
     x = gr.mois
-    fig.add_trace(
-        go.Scatter(
-            x=x, y=[gr.valeur(g.STOCK, m) for m in x], mode="lines+markers", name=libelles.get(g.STOCK, g.STOCK),
-            line={"color": COULEUR_STOCK}, connectgaps=False, meta=g.STOCK,
-            customdata=[gr.texte(g.STOCK, m) for m in x], hovertemplate="%{customdata}",
-        ),
-        row=1, col=1,
-    )
     for code in (*g.ENTREES, *g.SORTIES):
         signe = 1 if code in g.ENTREES else -1
         valeurs = [gr.valeur(code, m) for m in x]
-        fig.add_trace(
-            go.Bar(
-                x=x, y=[signe * v if v is not None else None for v in valeurs], name=libelles.get(code, code),
-                marker={"color": COULEURS[code]}, meta=code, customdata=[gr.texte(code, m) for m in x],
-                hovertemplate="%{customdata}",
-                legendgroup="entrees" if signe > 0 else "sorties",
-            ),
-            row=2, col=1,
-        )
+        fig.add_trace(go.Bar(
+            x=x, y=[signe * v if v is not None else None for v in valeurs], name=libelles.get(code, code),
+            marker={"color": COULEURS[code]}, meta=code, customdata=[gr.texte(code, m) for m in x],
+            hovertemplate="%{customdata}", legendgroup="entrees" if signe > 0 else "sorties",
+        ))
+    fig.add_trace(go.Scatter(
+        x=x, y=[gr.valeur(g.STOCK, m) for m in x], mode="lines+markers", name=libelles.get(g.STOCK, g.STOCK),
+        line={"color": COULEUR_STOCK}, connectgaps=False, meta=g.STOCK, yaxis="y2",
+        customdata=[gr.texte(g.STOCK, m) for m in x], hovertemplate="%{customdata}",
+    ))
     periode = f"{libelle_mois(x[0])} – {libelle_mois(x[-1])}" if x else "—"
     fig.update_layout(
         title={"text": f"Ménages sans domicile suivis par le SIAO, mois par mois — {territoire}"
@@ -177,13 +169,14 @@ def graphique(gr: Grille, libelles: dict[str, str], territoire: str, synthetique
         height=620,
         margin={"t": 90},
         hovermode="x unified",
-        legend={"orientation": "h", "y": -0.12},
+        hoversubplots="axis",  # the month's hover lists the stock (upper panel) with the flows
+        legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
+        xaxis={"type": "category", "nticks": 14, "title": "Mois"},
+        yaxis={"domain": [0, 0.6], "title": "entrées (+) / sorties (−)", "tickformat": ",~f", "zeroline": True,
+               "zerolinewidth": 2, "zerolinecolor": "#444"},
+        yaxis2={"domain": [0.68, 1], "anchor": "x", "title": "ménages actifs", "rangemode": "tozero",
+                "tickformat": ",~f"},
     )
-    fig.update_xaxes(type="category", nticks=14)
-    fig.update_xaxes(title="Mois", row=2, col=1)
-    fig.update_yaxes(title="ménages actifs", rangemode="tozero", tickformat=",~f", row=1, col=1)
-    fig.update_yaxes(title="entrées (+) / sorties (−)", tickformat=",~f", zeroline=True, zerolinewidth=2,
-                     zerolinecolor="#444", row=2, col=1)
     return fig
 
 

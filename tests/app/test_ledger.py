@@ -164,6 +164,8 @@ def test_graphique_entrees_positives_sorties_negatives_secret_en_creux(publicati
         assert traces[c].y[juillet] is None and traces[c].y[septembre] is None
     assert traces["ACTIFS"].connectgaps is False
     assert fig.layout.barmode == "relative"
+    # one month axis for both panels: the hover of a month lists the stock with the flows
+    assert {t.xaxis or "x" for t in fig.data} == {"x"} and fig.layout.hoversubplots == "axis"
     assert "Données synthétiques de démonstration" in fig.layout.title.text
 
 
