@@ -27,13 +27,19 @@ RETOURS = ("RETOUR_0_6M", "RETOUR_6_12M", "RETOUR_12_24M")
 MENSUELS = (STOCK_DEBUT, *ENTREES, *SORTIES, STOCK, SOLDE)
 
 
-def zero_fonctionnel(valeurs: Mapping[str, float | None]) -> bool | None:
+def zero_fonctionnel(valeurs: Mapping[str, float | None], *, bornes: bool = False) -> bool | None:
     """The « zéro fonctionnel » reading of one territory and month: did the exits to housing exceed
     every inflow (new households, returns after housing or inactivity, arrivals from another
     territory)? `valeurs` maps a code to its published value, None when secret or absent: the
-    answer is then unknown (None), never guessed."""
+    answer is then unknown (None), never guessed.
+
+    `bornes=True` (the app): a flow is never negative, so when the exits to housing are published
+    and the published inflows alone already reach them, the answer is « no » whatever the secret
+    inflows are (False, a certainty, not a guess); otherwise still unknown."""
     termes = [valeurs.get(code) for code in (SORTIE_LOGEMENT, *ENTREES)]
-    if any(v is None for v in termes):
-        return None
     sortie, *entrees = termes
+    if any(v is None for v in termes):
+        if bornes and sortie is not None and sum(v for v in entrees if v is not None) >= sortie:
+            return False
+        return None
     return sortie > sum(entrees)

@@ -5,6 +5,7 @@ import polars as pl
 import streamlit as st
 
 from observatory_app import charts, commun, data, export, objectifs
+from observatory_app import ledger
 from observatoire_commun import format as fr
 from pipelines.config import REFERENCE_DIR
 
@@ -130,6 +131,8 @@ else:
 objectifs.afficher(chemin, territoire_type, territoire_code, territoires.filter(
     (pl.col("territoire_type") == territoire_type) & (pl.col("territoire_code") == territoire_code)
 )["territoire_libelle"].first() or territoire_code, synthetique, version)
+
+ledger.afficher(chemin, territoire_type, territoire_code, libelles[choix], synthetique, version)
 
 st.subheader("Parcours des demandes d'hébergement (SIAO)")
 annees_parcours = data.annees_parcours(chemin, territoire_type, territoire_code, version)

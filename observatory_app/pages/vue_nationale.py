@@ -5,6 +5,7 @@ import streamlit as st
 
 from observatoire_commun.presentation import CHIFFRES_CLES
 from observatory_app import charts, commun, data, objectifs
+from observatory_app import ledger
 from observatoire_commun import format as fr
 
 st.title("Vue nationale")
@@ -98,6 +99,8 @@ if evaluation.height:
     )
     with st.expander("Méthode de l'évaluation"):
         st.write(data.evaluation_methode(chemin, version))
+
+ledger.afficher(chemin, "france", "FR", "France", synthetique, version)
 
 st.subheader("Carte des départements")
 codes = catalogue["code"].to_list()
