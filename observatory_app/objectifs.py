@@ -17,7 +17,10 @@ from observatoire_commun.objectifs import (  # noqa: F401  (re-exported: one com
     Trajectoire,
     fin_du_mois,
     mois_annee,
+    NIVEAU,
+    decimales_cible,
     mois_entre,
+    mot_unite,
     phrase,
     points,
     suivre,
@@ -58,16 +61,24 @@ def objectif(chemin: str, territoire_type: str, territoire_code: str, serie: str
 def figure(t: Trajectoire, rows: list[tuple[str, float | None, str | None]], titre: str, note: str,
            valeur_initiale: float = 0.0, nom_serie: str = "Observatoire (ATTR_SD_PERS cumulé)",
            unite_axe: str = "personnes"):
-    """Cumulated trajectory of the observatory (whole years, secret or absent years break the line)
-    and the straight line from the start to the target, on a time axis (real dates: the dashed line
-    is to scale)."""
+    """The observatory's trajectory (cumul: whole years summed since the start; niveau: each year's
+    published value; secret or absent years break the line) and the straight line from the start
+    to the target, on a time axis (real dates: the dashed line is to scale). A level target whose
+    start is unknown gets no dashed line, only the target's point."""
     import plotly.graph_objects as go
 
     x, y = points(t, rows, valeur_initiale)
     fig = go.Figure()
     fig.add_scatter(x=x, y=y, mode="lines+markers", name=nom_serie)
-    fig.add_scatter(x=[date(t.annee_debut, 1, 1), fin_du_mois(t.date_cible)], y=[valeur_initiale, t.cible],
-                    mode="lines+markers", line={"dash": "dash"}, name="Trajectoire régulière vers la cible")
+    if t.nature == NIVEAU:
+        depart_x, depart_y = date(t.annee_debut - 1, 12, 31), t.depart
+    else:
+        depart_x, depart_y = date(t.annee_debut, 1, 1), valeur_initiale
+    if depart_y is None:
+        fig.add_scatter(x=[fin_du_mois(t.date_cible)], y=[t.cible], mode="markers", name="Cible")
+    else:
+        fig.add_scatter(x=[depart_x, fin_du_mois(t.date_cible)], y=[depart_y, t.cible],
+                        mode="lines+markers", line={"dash": "dash"}, name="Trajectoire régulière vers la cible")
     fig.update_layout(
         title={"text": f"{titre}<br><sup>{note}</sup>"}, separators=", ",
         xaxis={"type": "date", "title": "", "tickformat": "%d/%m/%Y", "dtick": "M12"},
@@ -95,16 +106,21 @@ def afficher(chemin: str, territoire_type: str, territoire_code: str, libelle: s
         rows = [(p, v, s) for p, v, s in serie.select("periode", "valeur", "statut").rows()]
         t = suivre(ligne, rows)
         info = catalogue.get(indicateur, {})
-        mot = unite(indicateur, info.get("numerateur"))
+        mot = mot_unite(ligne, info.get("numerateur"), info.get("unite"))
         st.subheader(titre(ligne))
         source_note = info.get("source") or "sne"
+        if t.nature == NIVEAU:
+            quoi, nom, debut = "valeur annuelle et cible", f"Observatoire ({indicateur})", t.annee_debut - 1
+        else:
+            quoi = f"cumul depuis le 1er janvier {t.annee_debut} et cible"
+            nom, debut = f"Observatoire ({indicateur} cumulé)", t.annee_debut
         st.plotly_chart(
-            figure(t, rows, f"{info.get('libelle', indicateur)} : cumul depuis le 1er janvier {t.annee_debut} et cible, {libelle}",
-                   charts.note(source_note, f"{t.annee_debut}–{ligne['date_cible'].year}", synthetique),
-                   ligne.get("valeur_initiale") or 0.0, f"Observatoire ({indicateur} cumulé)", mot),
+            figure(t, rows, f"{info.get('libelle', indicateur)} : {quoi}, {libelle}",
+                   charts.note(source_note, f"{debut}–{ligne['date_cible'].year}", synthetique),
+                   ligne.get("valeur_initiale") or 0.0, nom, mot),
             width="stretch",
         )
-        st.markdown(phrase(t, mot))
+        st.markdown(phrase(t, mot, decimales_cible(info.get("unite")) if t.nature == NIVEAU else 0))
         if ligne.get("source", SOURCE_IND_295) == SOURCE_LOCALE:
             st.caption(f"Objectif local déclaré dans data/config/objectifs.csv : {ligne.get('libelle') or '—'}.")
         elif ligne.get("valeur_actuelle") is not None and ligne.get("taux_avancement") is not None:

@@ -177,8 +177,8 @@ def barometre_annuel_cle_unique(warehouse: WarehouseResource) -> dg.AssetCheckRe
 @dg.asset_check(asset=OBJECTIFS_KEY, blocking=False)
 def objectifs_locaux_suivables(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     """Every local target of `data/config/objectifs.csv` can be followed: its indicator is in the
-    catalogue and additive (a count of the year's events, not a rate, a median or a stock at 31/12),
-    its territory is published, its date is not past, its initial date (optional) is a December
+    catalogue (an additive count is followed as a cumul, any other indicator as a level), its
+    territory is published, its date is not past, its initial date (optional) is a December
     before the target, and it is given once. Fails (warning, not blocking: the other targets are
     published) when a row cannot be followed; the details name each one (line of the file,
     indicator, territory) with the reason in French. Such a row is left out of `marts.objectifs`."""

@@ -293,11 +293,12 @@ def phrases_objectifs(d: DonneesRapport, ttype: str, code: str, serie: str | Non
         lignes = lignes.filter(pl.col("serie") == serie)
     numerateurs = (dict(zip(d.catalogue["code"], d.catalogue["numerateur"], strict=True))
                    if "numerateur" in d.catalogue.columns else {})
+    unites = dict(zip(d.catalogue["code"], d.catalogue["unite"], strict=True)) if "unite" in d.catalogue.columns else {}
     phrases = []
     for o in sorted(lignes.iter_rows(named=True), key=lambda o: (o["serie"] != obj.SERIE_CIBLE, o["serie"])):
         indicateur = o.get("indicateur") or obj.INDICATEUR_SUIVI
         rows = list(d.serie(indicateur, ttype, code).select("periode", "valeur", "statut").iter_rows())
-        phrases.append(obj.phrase_ligne(o, rows, numerateurs.get(indicateur)))
+        phrases.append(obj.phrase_ligne(o, rows, numerateurs.get(indicateur), unites.get(indicateur)))
     return phrases
 
 

@@ -1,10 +1,14 @@
 -- The local targets of data/config/objectifs.csv (one row per target a coordinator sets for a
 -- territory and an indicator), each with `motif`: why the observatory cannot follow it (French),
--- null when it can. A target can be followed when its indicator is in the catalogue and additive
--- (a count of events of the year, summed over whole years: type 'count' and not a stock « au
--- 31/12 » or, in section G, a monthly stock whose year is « décembre » or « janvier »), its territory is published (reference.territoires, or the view `territoires_connus`
--- the asset makes from it), its date is not past, its initial date (optional, when the count
--- starts) is a December, and the same (indicator, territory, target date) is given once.
+-- null when it can. A target can be followed when its indicator is in the catalogue, its territory
+-- is published (reference.territoires, or the view `territoires_connus` the asset makes from it),
+-- its date is not past, its initial date (optional) is a December, and the same (indicator,
+-- territory, target date) is given once. `nature`: « cumul » for an additive count (events of the
+-- year, summed over whole years since the initial date: type 'count' and not a stock « au 31/12 »
+-- or, in section G, a monthly stock whose year is « décembre » or « janvier »), the initial value
+-- 0 when not given; « niveau » for every other indicator (a stock such as ACTIFS, a rate, a
+-- median): the latest published year is compared with the target, the initial value stays empty
+-- when not given (the observatory then reads its own value of the initial year).
 -- Parameters: $fichier (the CSV), $indicateurs (data/config/indicateurs.csv).
 with brutes as (
     select
@@ -14,7 +18,7 @@ with brutes as (
         trim(territoire_code) as territoire_code,
         try_cast(date_cible as date) as date_cible,
         try_cast(valeur_cible as double) as valeur_cible,
-        coalesce(try_cast(valeur_initiale as double), 0) as valeur_initiale,
+        try_cast(valeur_initiale as double) as valeur_initiale,
         try_cast(date_initiale as date) as date_initiale,
         nullif(trim(libelle), '') as libelle,
         date_cible as date_cible_texte,
@@ -53,14 +57,14 @@ select
     territoire_code,
     date_cible,
     valeur_cible,
-    valeur_initiale,
+    case when additif then coalesce(valeur_initiale, 0) else valeur_initiale end as valeur_initiale,
     coalesce(date_initiale, date '2022-12-01') as date_initiale,
+    case when additif then 'cumul' else 'niveau' end as nature,
     libelle,
     case
         when date_cible is null then 'date de la cible illisible (' || coalesce(date_cible_texte, 'vide') || ')'
         when valeur_cible is null then 'valeur de la cible illisible (' || coalesce(valeur_cible_texte, 'vide') || ')'
         when not indicateur_connu then 'indicateur inconnu du catalogue (' || coalesce(indicateur, 'vide') || ')'
-        when not additif then 'indicateur non additif (taux, médiane ou stock) : pas de cumul à suivre'
         when not territoire_connu then 'territoire inconnu (' || coalesce(territoire_type, '') || ' '
             || coalesce(territoire_code, '') || ')'
         when date_cible < current_date then 'date de la cible passée (' || strftime(date_cible, '%Y-%m-%d') || ')'

@@ -16,6 +16,7 @@ select
     date_actuelle,
     valeur_cible,
     taux_avancement,
+    nature,
     source,
     libelle
 from entrepot.marts.objectifs

@@ -12,6 +12,7 @@ create table publication.objectifs (
     date_actuelle date,
     valeur_cible double,
     taux_avancement double,
+    nature varchar,
     source varchar,
     libelle varchar
 )

@@ -7,7 +7,8 @@
 -- Beside them, the local targets of data/config/objectifs.csv that the observatory can follow
 -- (temporary table `objectifs_locaux_suivis`, sql/barometre/objectifs_locaux.sql with no motif): series
 -- = the indicator itself, no current value or rate (the app and the report compute the trajectory
--- from the observatory's own series). `source`: « Baromètre IND-295 » or « objectif local »;
+-- from the observatory's own series). `nature`: « cumul » (IND-295 and additive counts: the
+-- series summed since the initial date) or « niveau » (a stock, a rate, a median: its latest value). `source`: « Baromètre IND-295 » or « objectif local »;
 -- `libelle`: the file for IND-295, the coordinator's label for a local target. `indicateur`: the
 -- observatory's series followed against the target; `date_initiale`: the count starts the January
 -- after it.
@@ -29,6 +30,7 @@ select
         case when valeur_cible <> valeur_initiale
             then round((valeur_actuelle - valeur_initiale) / (valeur_cible - valeur_initiale) * 100, 2) end
     ) as taux_avancement,
+    'cumul' as nature,
     'Baromètre IND-295' as source,
     'Baromètre des résultats de l''action publique (DITP), IND-295, ' || file_name as libelle
 from staging.barometre_objectifs
@@ -45,6 +47,7 @@ select
     cast(null as date) as date_actuelle,
     valeur_cible,
     cast(null as double) as taux_avancement,
+    nature,
     'objectif local' as source,
     coalesce(libelle, 'objectif local') as libelle
 from objectifs_locaux_suivis
