@@ -51,6 +51,7 @@ EXPECTED_ASSET_KEYS = [
     "raw/sne_attributions",
     "raw/sne_demandes",
     "reference/arrondissements",
+    "reference/categories",
     "reference/communes",
     "reference/departements",
     "reference/epci",

@@ -142,7 +142,7 @@ def _asset(model: Model):
 
 
 REF = {k: f"reference/{k}" for k in ("communes", "perimetres", "perimetres_departements", "populations",
-                                      "territoires", "situations_logement")}
+                                      "territoires", "situations_logement", "categories")}
 
 MODELS: list[Model] = [
     Model("marts/catalogue_indicateurs",
@@ -176,7 +176,7 @@ MODELS: list[Model] = [
           "One row per (SNE attribution, territory of its dwelling's commune), with its year, sans "
           "domicile flag (reference.situations_logement, asylum seekers excluded), réservataire code and "
           "delay; an attribution without commune is one row with a null territory (non localisable).",
-          ["staging/sne_attributions", REF["situations_logement"], REF["perimetres"]]),
+          ["staging/sne_attributions", REF["situations_logement"], REF["perimetres"], REF["categories"]]),
     Model("intermediate/sne_demandes_territoires",
           "One row per (year, first wished commune, sans domicile flag, territory containing the commune) "
           "with the number of SNE demands active on 31/12 (counted by commune before being placed: the "
@@ -187,7 +187,8 @@ MODELS: list[Model] = [
           "Département SIAO where the territory contains it whole (`localisable` false for the other "
           "territories touching it); with the years of request, admission and exit, the month of request, "
           "delays and flags. Source: staging.siao_demandes.",
-          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements"],
+          ["staging/siao_demandes", REF["perimetres"], "intermediate/territoires_departements",
+           REF["situations_logement"], REF["categories"]],
           partition=("departement_siao", "staging/siao_demandes")),
     Model("intermediate/siao_comptes_territoires",
           "Additive counts of the SIAO requests per (Département SIAO, territory, base, period): each "
@@ -239,7 +240,7 @@ MODELS: list[Model] = [
           "request, orientation or admission date; sortie_siao: exit to housing; attribution: linked SNE "
           "attribution) and place (commune, else Département SIAO; its département). Source: "
           "staging.siao_demandes, staging.sne_attributions.",
-          ["staging/siao_demandes", "staging/sne_attributions", REF["communes"]],
+          ["staging/siao_demandes", "staging/sne_attributions", REF["communes"], REF["categories"]],
           households=True),
     Model("intermediate/ledger_menages_mois",
           "Section G: one row per (household, month) in which the household is active at the end of the "
@@ -267,7 +268,7 @@ MODELS: list[Model] = [
     Model("intermediate/offre_territoires",
           "One row per (offer row: département, type, year; territory touching the département), "
           "`localisable` when the territory contains the whole département. Source: staging.offre_places.",
-          ["staging/offre_places", "intermediate/territoires_departements"]),
+          ["staging/offre_places", "intermediate/territoires_departements", REF["categories"]]),
     Model("marts/indicateurs_sne",
           "Section A (SNE): one row per (indicator, territory, year) before the absent rule, with coverage.",
           [REF["territoires"], "intermediate/periodes", "intermediate/couverture_nationale",

@@ -279,6 +279,18 @@ def situations_logement(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return build_table(warehouse, "situations_logement", {"path": str(CONFIG_DIR / "situations_logement.csv")})
 
 
+@dg.asset(key_prefix=SCHEMA, group_name=GROUP, kinds=KINDS)
+def categories(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    """One row per (category list, value), with a code where the list maps values to codes: the
+    SIAO orientations and exit destinations towards housing, the offer's place types of PLACES_PF,
+    PLACES_IML and PLACES_HEB, the SNE réservataires. The indicators' SQL selects through this table
+    instead of spelling the values.
+
+    Source: `data/config/categories.csv`.
+    """
+    return build_table(warehouse, "categories", {"path": str(CONFIG_DIR / "categories.csv")})
+
+
 ASSETS = [
     communes,
     arrondissements,
@@ -291,4 +303,5 @@ ASSETS = [
     populations,
     territoires,
     situations_logement,
+    categories,
 ]

@@ -2,7 +2,9 @@
 -- A request is placed by `Commune de la demande` (even in another département), else by its
 -- `Département SIAO` in the territories containing that whole département; it is non localisable
 -- for the other territories touching that département. Periods: year and month of the request,
--- year of admission, year of exit. Delays are whole days.
+-- year of admission, year of exit. Delays are whole days. The street situations, the orientations and
+-- the destinations towards housing are the lists of reference.situations_logement and
+-- reference.categories (data/config).
 -- EPCI: a request placed only by its Département SIAO is written for an EPCI only when the EPCI
 -- contains that whole département (it is localisable there); its "non localisable" rows for the
 -- other EPCI touching the département (about twelve per département) are not written: the
@@ -37,13 +39,16 @@ enriched as (
         strftime(cast(date_sortie as date), '%Y') as annee_sortie,
         date_diff('day', cast(date_demande as date), cast(date_admission as date)) as delai_admission,
         coalesce(
-            situation in ('Rue / abri de fortune', 'Squat / bidonville')
-            and type_orientation in ('Logement ordinaire', 'Pension de famille', 'Intermédiation locative'),
+            situation in (
+                select situation from reference.situations_logement where source = 'siao' and categorie = 'rue'
+            )
+            and type_orientation in (
+                select valeur from reference.categories where liste = 'siao_orientation_logement'
+            ),
             false
         ) as acces_direct,
         coalesce(
-            destination in ('Logement social', 'Logement privé', 'Pension de famille', 'Résidence sociale / FJT',
-                            'Intermédiation locative'),
+            destination in (select valeur from reference.categories where liste = 'siao_destination_logement'),
             false
         ) as sortie_logement,
         coalesce(destination <> '' and destination <> 'Inconnue', false) as destination_connue

@@ -46,8 +46,7 @@ sorties as (
         commune, departement_lieu as departement
     from placees
     where date_sortie is not null
-        and destination in ('Logement social', 'Logement privé', 'Pension de famille', 'Résidence sociale / FJT',
-                            'Intermédiation locative')
+        and destination in (select valeur from reference.categories where liste = 'siao_destination_logement')
 ),
 liens as (
     select distinct nur_id, menage_id from demandes where nur_id is not null

@@ -2,7 +2,8 @@
 -- is placed by the commune of the dwelling; without a commune it is non localisable for every
 -- territory (one row with `territoire_type` null). `periode` = year of `date_attribution`.
 -- `sans_domicile`: situation flagged in reference.situations_logement (source `sne`) and not an
--- asylum seeker.
+-- asylum seeker. `reservataire_code`: the code of the réservataire in reference.categories
+-- (list `sne_reservataire`, data/config/categories.csv).
 with attributions as (
     select * from staging.sne_attributions
 ),
@@ -11,6 +12,9 @@ situations as (
 ),
 perimetres as (
     select * from reference.perimetres
+),
+reservataires as (
+    select valeur, code from reference.categories where liste = 'sne_reservataire'
 ),
 enriched as (
     select
@@ -22,16 +26,11 @@ enriched as (
         cast(attributions.date_depot as date) as date_depot,
         strftime(cast(attributions.date_attribution as date), '%Y') as periode,
         coalesce(situations.sans_domicile and attributions.demandeur_asile = false, false) as sans_domicile,
-        case attributions.reservataire
-            when 'Etat' then 'ETAT'
-            when 'Action Logement' then 'AL'
-            when 'Collectivité' then 'COLL'
-            when 'Bailleur' then 'BAILLEUR'
-            when 'Autre' then 'AUTRE'
-        end as reservataire_code,
+        reservataires.code as reservataire_code,
         date_diff('day', cast(attributions.date_depot as date), cast(attributions.date_attribution as date)) as delai_attribution
     from attributions
     left join situations on situations.situation = attributions.situation_logement
+    left join reservataires on reservataires.valeur = attributions.reservataire
 ),
 localisees as (
     select enriched.*, perimetres.territoire_type, perimetres.territoire_code, true as localisable

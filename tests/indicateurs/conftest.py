@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from pipelines.config import CONFIG_DIR, SQL_DIR
 from pipelines.resources import WarehouseResource
 
 LDA = "LDA-2018-200000001"
@@ -134,7 +135,11 @@ def write_tables(conn: duckdb.DuckDBPyConnection) -> None:
         ("sne", "Sans abri ou habitat de fortune", True, "rue"), ("sne", "Squat", True, "rue"),
         ("sne", "Hôtel", True, "hebergement"), ("sne", "Structure d'hébergement", True, "hebergement"),
         ("sne", "Locataire parc privé", False, "logement"), ("siao", "Hôtel", True, "hebergement"),
+        ("siao", "Rue / abri de fortune", True, "rue"), ("siao", "Squat / bidonville", True, "rue"),
     ])
+    # the category lists are the project's own (data/config/categories.csv), read as the pipeline does
+    conn.execute((SQL_DIR / "reference" / "categories.sql").read_text(encoding="utf-8"),
+                 {"path": str(CONFIG_DIR / "categories.csv")})
     conn.execute("create table staging.sne_attributions (nur_id varchar, date_depot date, date_attribution date, "
                  "commune varchar, reservataire varchar, situation_logement varchar, composition varchar, "
                  "nb_personnes integer, prioritaire_dalo boolean, demandeur_asile boolean, source_file varchar, "

@@ -369,7 +369,7 @@ def test_sne_sans_domicile_situations(reference):
 def test_every_asset_reports_row_count_and_preview(reference):
     materialisations = reference.result.get_asset_materialization_events()
     keys = {event.asset_key.to_user_string() for event in materialisations}
-    assert len(keys) == 12
+    assert len(keys) == 13  # with reference/categories (data/config/categories.csv)
     for event in materialisations:
         metadata = event.materialization.metadata
         assert metadata["dagster/row_count"].value > 0
