@@ -109,7 +109,7 @@ def test_html_is_self_contained(html, rapport_pipeline):
     assert not re.search(r"<(link|script)[^>]+(src|href)=", html)
     images = re.findall(r'<img class="graphique" alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html)
     assert rapport_pipeline.graphiques_statiques
-    assert len(images) == rapport_pipeline.graphiques == 33 + 3
+    assert len(images) == rapport_pipeline.graphiques == 33 + 3 + 3  # + the flows of France and the two groups
     milliers = 0
     for image in images:
         svg = base64.b64decode(image).decode("utf-8")
