@@ -170,7 +170,8 @@ def test_flows_pages_show_the_published_ledger(html, pages, publication_pipeline
             ).fetchall()
         }
     for _, code in TERRITOIRES_FLUX:
-        section = unescape(re.search(rf'<section class="page flux" id="flux-{code}">(.*?)</section>', html, re.S).group(1))
+        section = re.search(rf'<section class="page flux" id="flux-{code}">(.*?)</section>', html, re.S)
+        section = unescape(section.group(1))
         for periode in [f"{ANNEE}-{m:02d}" for m in range(1, 13)] + [str(ANNEE)]:
             attribut = f'data-mois="{periode}"' if "-" in periode else 'data-flux="annee"'
             ligne = re.search(rf"<tr[^>]*{attribut}[^>]*>(.*?)</tr>", section, re.S).group(1)
