@@ -538,6 +538,14 @@ def flux(d: DonneesRapport, c: Contenu) -> list[dict]:
     return [flux_territoire(d, c, ttype, tcode, d.annee) for ttype, tcode in TERRITOIRES_FLUX]
 
 
+def definition_stock(d: DonneesRapport) -> str:
+    """« Ménages actifs en fin de mois » and its definition, as the catalogue writes them (the
+    inactivity threshold is stated there, not here)."""
+    ligne = d.catalogue.filter(pl.col("code") == ledger.STOCK)
+    definition = ligne["definition"][0] if ligne.height and "definition" in ligne.columns else ""
+    return f"{d.libelle(ledger.STOCK)} : {minuscule_initiale(definition)}" if definition else d.libelle(ledger.STOCK)
+
+
 def perimetre_ndls(d: DonneesRapport, annee: int) -> str:
     """What France's NdlS figure adds up in `annee`: the cities counted, by département."""
     departements = d.ndls_departements.get(str(annee), [])
@@ -689,6 +697,7 @@ def construire(d: DonneesRapport) -> Contenu:
         "synthese": synthese(d, c),
         "comparaison": comparaison_groupes(d, c),
         "flux": flux(d, c),
+        "definition_stock": definition_stock(d) if d.flux else "",
         "fiches": fiches(d, c),
         "ndls": ndls(d, c),
         "qualite": qualite(d),

@@ -157,7 +157,7 @@ def pas_rond(etendue: float, n: int = 4) -> float:
 
 def flux(
     mois: list[str], entrees: list[tuple[str, list[float | None]]], sorties: list[tuple[str, list[float | None]]],
-    stock: tuple[str, list[float | None]], titre: str, texte_note: str, hauteur: int = 370,
+    stock: tuple[str, list[float | None]], titre: str, texte_note: str, hauteur: int = 355,
 ) -> go.Figure:
     """The monthly ledger: inflows stacked above the axis, outflows stacked below it (drawn
     negative), the stock at the end of the month as a line on the right axis, whose 0 is the left
