@@ -19,6 +19,7 @@ from observatoire_commun.presentation import (  # one wording with the app  # no
     ANNEE_REFERENCE_GROUPE, CHIFFRES_CLES, EVALUATION_INDICATEURS, SECTIONS, annee_reference, libelle_regle,
 )
 from observatoire_commun import format as fr
+from observatoire_commun import ledger
 
 #: The key indicators of a Logement d'abord territory's page.
 INDICATEURS_TERRITOIRE = [
@@ -368,12 +369,12 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
         reference = annee_reference(t["ami"])
         lignes = [_ligne_indicateur(d, i, "territoire_lda", code, annee, comparaisons) for i in INDICATEURS_TERRITOIRE]
         fig = gr.tendances(
-            [(t["territoire_libelle"], d.serie("TX_ATTR_SD", "territoire_lda", code)),
+            [(gr.coupe(t["territoire_libelle"]), d.serie("TX_ATTR_SD", "territoire_lda", code)),
              (libelle_territoire(d, "groupe", "LDA"), d.serie("TX_ATTR_SD", "groupe", "LDA")),
              (libelle_territoire(d, "groupe", "HORS_LDA"), d.serie("TX_ATTR_SD", "groupe", "HORS_LDA"))],
             d.libelle("TX_ATTR_SD"), "%", "sne", d.synthetique, annees, str(reference),
         )
-        fig.update_layout(height=270)
+        gr.legende_deux_colonnes(fig, 270 if not d.flux else 240)  # the year's ledger takes the rest of the page
         evals = ({k: evaluation(d, k, "territoire_lda", code, reference, annee) for k, _, _ in EVALUATION_INDICATEURS}
                  if annee > reference else {})
         pages.append({
@@ -388,8 +389,162 @@ def fiches(d: DonneesRapport, c: Contenu) -> list[dict]:
             "evaluations": evals,
             "comparaisons": [libelle_territoire(d, ty, co) for ty, co in comparaisons],
             "objectifs": phrases_objectifs(d, "territoire_lda", code),  # local targets (data/config/objectifs.csv)
+            "flux": bilan_flux(d, "territoire_lda", code, annee) if d.flux else None,
         })
     return pages
+
+
+# --- section G: the monthly ledger of homeless households -------------------------------------
+
+#: The section's title when `observatoire_commun.presentation.SECTIONS` has none.
+TITRE_FLUX = "Flux des ménages sans domicile (SI-SIAO)"
+#: The flows page: France, the Logement d'abord group and the rest of France.
+TERRITOIRES_FLUX = [("france", "FR"), ("groupe", "LDA"), ("groupe", "HORS_LDA")]
+#: Yearly codes shown with the previous year: returns after housing, then episodes.
+ANNUELS_FLUX = [*ledger.RETOURS, *ledger.EPISODES]
+MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def sections_rapport() -> dict[str, str]:
+    """The catalogue's sections shown by the methodology: A–F, and G (the ledger)."""
+    return {**SECTIONS, "G": SECTIONS.get("G", TITRE_FLUX)}
+
+
+def mois_annee(annee: int) -> list[str]:
+    return [f"{annee}-{m:02d}" for m in range(1, 13)]
+
+
+def enumeration(mots: list[str]) -> str:
+    """« mars », « mars et avril », « mars, avril et juin »."""
+    return mots[0] if len(mots) == 1 else f"{', '.join(mots[:-1])} et {mots[-1]}"
+
+
+def minuscule_initiale(texte: str) -> str:
+    return texte[:1].lower() + texte[1:]
+
+
+def mois_absents(d: DonneesRapport, ttype: str, tcode: str, annee: int) -> list[int]:
+    """The months (1–12) when the territory is absent from the ledger: no département of its
+    perimeter has an accepted SIAO file for the month and the one before (every code of the month
+    is then absent; ACTIFS is read)."""
+    return [i + 1 for i, m in enumerate(mois_annee(annee)) if d.cellule(ledger.STOCK, ttype, tcode, m)[1] == "absent"]
+
+
+def note_mois_absents(d: DonneesRapport, ttype: str, tcode: str, annee: int) -> str | None:
+    """A French note when the territory has months without coverage; None when every month is covered."""
+    absents = mois_absents(d, ttype, tcode, annee)
+    if not absents:
+        return None
+    condition = "aucun de ses départements n'a de fichier SIAO accepté pour le mois et pour le précédent"
+    if len(absents) == 12:
+        return (f"Aucun mois de {annee} n'est couvert pour ce territoire ({condition}) : ses flux de l'année sont "
+                f"« {fr.ABSENT} ».")
+    texte = (f"Mois non couverts en {annee} ({condition}) : {enumeration([fr.MOIS[m - 1] for m in absents])}, "
+             f"« {fr.ABSENT} ». Les entrées et sorties de l'année additionnent les {12 - len(absents)} mois couverts")
+    bornes = [(1, "de début d'année (janvier)"), (12, "de fin d'année (décembre)")]
+    manquants = [texte_borne for m, texte_borne in bornes if m in absents]
+    if manquants:
+        texte += f" ; les ménages actifs {' et '.join(manquants)} sont « {fr.ABSENT} »"
+    return texte + "."
+
+
+def zero_fonctionnel_mois(d: DonneesRapport, ttype: str, tcode: str, annee: int) -> list[bool | None]:
+    """The « zéro fonctionnel » reading of each month (`observatoire_commun.ledger.zero_fonctionnel`):
+    True, False, or None when a term is secret or absent (unknown, never guessed)."""
+    lectures = []
+    for m in mois_annee(annee):
+        valeurs = {}
+        for code in (ledger.SORTIE_LOGEMENT, *ledger.ENTREES):
+            v, s = d.cellule(code, ttype, tcode, m)
+            valeurs[code] = v if s == "ok" else None
+        lectures.append(ledger.zero_fonctionnel(valeurs))
+    return lectures
+
+
+def phrase_zero_fonctionnel(d: DonneesRapport, ttype: str, tcode: str, annee: int) -> str:
+    """« Zéro fonctionnel » in one French sentence: the months reached, out of the known ones, and the
+    unknown months said as unknown."""
+    lectures = zero_fonctionnel_mois(d, ttype, tcode, annee)
+    atteints = [fr.MOIS[i] for i, z in enumerate(lectures) if z is True]
+    connus = sum(z is not None for z in lectures)
+    inconnus = [fr.MOIS[i] for i, z in enumerate(lectures) if z is None]
+    debut = (f"Zéro fonctionnel (mois où les {minuscule_initiale(d.libelle(ledger.SORTIE_LOGEMENT))} ont dépassé "
+             f"l'ensemble des entrées) : ")
+    if not connus:
+        return debut + f"inconnu pour chacun des 12 mois de {annee} (valeurs secrètes ou sans source)."
+    if atteints:
+        texte = (f"atteint en {enumeration(atteints)} {annee}, soit {len(atteints)} mois sur les {connus} dont "
+                 f"le résultat est connu")
+    else:
+        texte = (f"jamais atteint en {annee} ({connus} mois connus)" if connus > 1
+                 else f"non atteint en {annee} (1 mois connu)")
+    if inconnus:
+        texte += f" ; inconnu en {enumeration(inconnus)} (valeur secrète ou sans source)"
+    return debut + texte + "."
+
+
+def _cellules_texte(d: DonneesRapport, codes: list[str], ttype: str, tcode: str, periode: str) -> list[str]:
+    return [cellule_texte(*d.cellule(code, ttype, tcode, periode), d.unite(code)) for code in codes]
+
+
+#: The ledger's columns in the report's tables: stock at the start, inflows, outflows, stock at the end.
+COLONNES_FLUX = [ledger.STOCK_DEBUT, *ledger.ENTREES, *ledger.SORTIES, ledger.STOCK]
+
+
+def bilan_flux(d: DonneesRapport, ttype: str, tcode: str, annee: int) -> dict:
+    """The year's ledger of one territory (the published yearly codes: January's start, the sums of
+    the covered months, December's end), its returns and episodes with the previous year, and the
+    note on months without coverage."""
+    return {
+        "colonnes": [{"code": c, "libelle": d.libelle(c)} for c in COLONNES_FLUX],
+        "n_entrees": len(ledger.ENTREES),
+        "n_sorties": len(ledger.SORTIES),
+        "annee": _cellules_texte(d, COLONNES_FLUX, ttype, tcode, str(annee)),
+        "annuels": [_ligne_indicateur(d, code, ttype, tcode, annee) for code in ANNUELS_FLUX],
+        "note_absents": note_mois_absents(d, ttype, tcode, annee),
+    }
+
+
+def flux_territoire(d: DonneesRapport, c: Contenu, ttype: str, tcode: str, annee: int) -> dict:
+    """One territory of the flows page: the monthly chart, the 12 months' table with the year's
+    row, the returns and episodes, the « zéro fonctionnel » sentence."""
+    periodes = mois_annee(annee)
+    mois = [{"mois": majuscule(fr.MOIS[i]), "periode": p,
+             "cellules": _cellules_texte(d, COLONNES_FLUX, ttype, tcode, p)} for i, p in enumerate(periodes)]
+
+    def serie(code: str) -> tuple[str, list[float | None]]:
+        cellules = [d.cellule(code, ttype, tcode, p) for p in periodes]
+        return d.libelle(code), [v if s == "ok" else None for v, s in cellules]
+
+    libelle = libelle_territoire(d, ttype, tcode)
+    couverts = [MOIS_COURTS[i] for i in range(12) if d.cellule(ledger.STOCK, ttype, tcode, periodes[i])[1] != "absent"]
+    texte_note = gr.note("siao", f"{annee}" if couverts else fr.ABSENT, d.synthetique)
+    fig = gr.flux(list(MOIS_COURTS), [serie(code) for code in ledger.ENTREES], [serie(code) for code in ledger.SORTIES],
+                  serie(ledger.STOCK), f"Flux mensuels des ménages sans domicile, {libelle}, {annee}", texte_note)
+    return {
+        "code": tcode,
+        "libelle": libelle,
+        "mois": mois,
+        "figure": c.figure(fig),
+        "zero_fonctionnel": phrase_zero_fonctionnel(d, ttype, tcode, annee),
+        **bilan_flux(d, ttype, tcode, annee),
+    }
+
+
+def flux(d: DonneesRapport, c: Contenu) -> list[dict]:
+    """The flows page (France, the Logement d'abord group, the rest of France); empty when the
+    publication file has no section G (an older file)."""
+    if not d.flux:
+        return []
+    return [flux_territoire(d, c, ttype, tcode, d.annee) for ttype, tcode in TERRITOIRES_FLUX]
+
+
+def definition_stock(d: DonneesRapport) -> str:
+    """« Ménages actifs en fin de mois » and its definition, as the catalogue writes them (the
+    inactivity threshold is stated there, not here)."""
+    ligne = d.catalogue.filter(pl.col("code") == ledger.STOCK)
+    definition = ligne["definition"][0] if ligne.height and "definition" in ligne.columns else ""
+    return f"{d.libelle(ledger.STOCK)} : {minuscule_initiale(definition)}" if definition else d.libelle(ledger.STOCK)
 
 
 def perimetre_ndls(d: DonneesRapport, annee: int) -> str:
@@ -505,7 +660,7 @@ def qualite(d: DonneesRapport) -> dict:
 
 def methodologie(d: DonneesRapport) -> dict:
     sections = []
-    for section, titre in SECTIONS.items():
+    for section, titre in sections_rapport().items():
         lignes = []
         for r in d.catalogue.filter(pl.col("section") == section).iter_rows(named=True):
             lignes.append({**r, "source_libelle": gr.libelle_source(r["source"])})
@@ -542,6 +697,8 @@ def construire(d: DonneesRapport) -> Contenu:
         "couverture": couverture(d),
         "synthese": synthese(d, c),
         "comparaison": comparaison_groupes(d, c),
+        "flux": flux(d, c),
+        "definition_stock": definition_stock(d) if d.flux else "",
         "fiches": fiches(d, c),
         "ndls": ndls(d, c),
         "qualite": qualite(d),

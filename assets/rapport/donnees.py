@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from observatoire_commun import annees_completes, derniere_annee_terminee
+from observatoire_commun import annees_completes, derniere_annee_terminee, ledger
 from observatoire_commun.presentation import SEUIL_SECRET_DEFAUT
 
 #: Territory types the report shows (the départements and régions are not in the report).
@@ -48,6 +48,9 @@ class DonneesRapport:
     evaluation_methode: str | None = None
     #: publication.objectifs (targets and progress), empty when the file has none.
     objectifs: pl.DataFrame = field(default_factory=pl.DataFrame)
+    #: Monthly rows (`AAAA-MM`) of the section G ledger (`observatoire_commun.ledger.MENSUELS`) of
+    #: the report's year, for the same territories; empty when the file has no section G.
+    mensuels: pl.DataFrame = field(default_factory=pl.DataFrame)
     _cellules: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +61,13 @@ class DonneesRapport:
             ).iter_rows()
         }
         self._cellules.update(index)
+        if self.mensuels.height:
+            self._cellules.update({
+                (code, ttype, tcode, periode): (valeur, statut)
+                for code, ttype, tcode, periode, valeur, statut in self.mensuels.select(
+                    "indicateur", "territoire_type", "territoire_code", "periode", "valeur", "statut"
+                ).iter_rows()
+            })
 
     @property
     def synthetique(self) -> bool:
@@ -84,8 +94,14 @@ class DonneesRapport:
         ligne = self.catalogue.filter(pl.col("code") == code)
         return ligne["libelle"][0] if ligne.height else code
 
+    @property
+    def flux(self) -> bool:
+        """Whether the file publishes section G (the ledger): an older file has no such page."""
+        return self.catalogue.height > 0 and ledger.STOCK in self.catalogue["code"].to_list()
+
     def cellule(self, code: str, territoire_type: str, territoire_code: str, annee: int | str) -> tuple[float | None, str]:
-        """(valeur, statut) of one published cell; ('absent') when the file has no row."""
+        """(valeur, statut) of one published cell (`annee`: a year, or a month `AAAA-MM` of the
+        ledger's codes for the report's year); ('absent') when the file has no row."""
         return self._cellules.get((code, territoire_type, territoire_code, str(annee)), (None, "absent"))
 
     def serie(self, code: str, territoire_type: str, territoire_code: str) -> pl.DataFrame:
@@ -172,6 +188,15 @@ def charger(chemin: Path | str, annee: int, aujourdhui: date | None = None) -> D
             """,
             types=list(TYPES_RAPPORT),
         ).pl()
+        mensuels = sql(
+            """
+            select indicateur, territoire_type, territoire_code, periode, valeur, statut
+            from publication.indicateurs
+            where length(periode) = 7 and periode like $prefixe and list_contains($types, territoire_type)
+              and list_contains($codes, indicateur)
+            """,
+            prefixe=f"{annee}-%", types=list(TYPES_RAPPORT), codes=list(ledger.MENSUELS),
+        ).pl()
 
         ndls_departements: dict[str, list[str]] = {}
         for periode, libelle in sql(
@@ -212,4 +237,5 @@ def charger(chemin: Path | str, annee: int, aujourdhui: date | None = None) -> D
         evaluation_methode=methode,
         ndls_departements=ndls_departements,
         objectifs=objectifs,
+        mensuels=mensuels,
     )

@@ -13,6 +13,7 @@ import asyncio
 import base64
 import json
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -104,6 +105,25 @@ def tendances(
     return fig
 
 
+def coupe(libelle: str, largeur: int = 38) -> str:
+    """A long legend entry on two lines (at the last space before `largeur` characters)."""
+    if len(libelle) <= largeur or " " not in libelle[:largeur]:
+        return libelle
+    i = libelle.rindex(" ", 0, largeur)
+    return f"{libelle[:i]}<br>{libelle[i + 1:]}"
+
+
+def legende_deux_colonnes(fig: go.Figure, hauteur: int) -> go.Figure:
+    """Two legend entries a row under the ticks, and the note under them: a long territory name
+    (cut by `coupe`) no longer runs onto the next entry or the note."""
+    marge_basse = 104
+    fig.update_layout(height=hauteur, margin={"b": marge_basse},
+                      legend={"entrywidth": 0.5, "entrywidthmode": "fraction", "font": {"size": 9},
+                              "y": -24 / (hauteur - 40 - marge_basse)})
+    fig.layout.annotations[0].yshift = -(marge_basse - 4)
+    return fig
+
+
 def barres(
     categories: list[str], valeurs: list[float | None], titre: str, unite: str | None, note_texte: str,
     horizontal: bool = False, hauteur: int = HAUTEUR, couleur: str = COULEURS[0],
@@ -121,6 +141,73 @@ def barres(
         fig.update_layout(margin={"l": 20})
     fig.update_layout(showlegend=False)
     return fig
+
+
+#: The ledger's colours: inflows in blues and green (above the axis), outflows in warm tones (below).
+COULEURS_ENTREES = ["#1f4e79", "#5b8fc7", "#a9c7e8", "#6a9a3a"]
+COULEURS_SORTIES = ["#d9822b", "#f0bd8a", "#a23b72"]
+
+
+def pas_rond(etendue: float, n: int = 4) -> float:
+    """A round tick step (1, 2, 2,5 or 5 × 10^k) giving about `n` ticks over `etendue`."""
+    brut = etendue / n
+    puissance = 10 ** math.floor(math.log10(brut))
+    return next(m * puissance for m in (1, 2, 2.5, 5, 10) if m * puissance >= brut)
+
+
+def flux(
+    mois: list[str], entrees: list[tuple[str, list[float | None]]], sorties: list[tuple[str, list[float | None]]],
+    stock: tuple[str, list[float | None]], titre: str, texte_note: str, hauteur: int = 355,
+) -> go.Figure:
+    """The monthly ledger: inflows stacked above the axis, outflows stacked below it (drawn
+    negative), the stock at the end of the month as a line on the right axis, whose 0 is the left
+    axis's 0 (it has no negative ticks). A secret or absent cell is no bar and a gap in the line,
+    never 0."""
+    fig = go.Figure()
+    for (libelle, valeurs), couleur in zip(entrees, COULEURS_ENTREES, strict=False):
+        fig.add_trace(go.Bar(x=mois, y=valeurs, name=libelle, marker={"color": couleur}))
+    for (libelle, valeurs), couleur in zip(sorties, COULEURS_SORTIES, strict=False):
+        fig.add_trace(go.Bar(x=mois, y=[-v if v is not None else None for v in valeurs], name=libelle,
+                             marker={"color": couleur}))
+    libelle_stock, valeurs_stock = stock
+    fig.add_trace(go.Scatter(x=mois, y=valeurs_stock, name=f"{libelle_stock} (à droite)", mode="lines+markers",
+                             connectgaps=False, yaxis="y2", line={"color": "#222", "width": 2.5}, marker={"size": 5}))
+    texte_note = (f"{texte_note}<br>Entrées au-dessus de l'axe, sorties en dessous. Barre ou point manquant : secret "
+                  "statistique ou mois non couvert")
+    fig = _mise_en_page(fig, titre, texte_note, "ménages par mois", hauteur=hauteur)
+    marge_haute, marge_basse = 40, 140
+    trace = hauteur - marge_haute - marge_basse  # the plot's height in pixels
+    fig.update_layout(
+        barmode="relative", bargap=0.3,
+        margin={"l": 70, "r": 70, "t": marge_haute, "b": marge_basse},
+        # Three legend entries a row, under the month ticks; the note under the legend.
+        legend={"orientation": "h", "x": 0, "y": -26 / trace, "yanchor": "top", "font": {"size": 9},
+                "traceorder": "normal", "entrywidth": 195, "entrywidthmode": "pixels"},
+    )
+    fig.layout.annotations[0].yshift = -(marge_basse - 4)
+    haut = max((sum(v for _, vs in entrees if (v := vs[i]) is not None) for i in range(len(mois))), default=0)
+    bas = max((sum(v for _, vs in sorties if (v := vs[i]) is not None) for i in range(len(mois))), default=0)
+    sommet = max((v for v in valeurs_stock if v is not None), default=0)
+    if haut > 0 and sommet > 0:
+        haut, bas = 1.08 * haut, 1.08 * max(bas, 0.15 * haut)
+        echelle = sommet / (0.92 * haut)  # the stock's highest point at 92 % of the upper half
+        pas = pas_rond(sommet)
+        ticks = [i * pas for i in range(int(haut * echelle // pas) + 1)]
+        fig.update_yaxes(range=[-bas, haut], rangemode="normal")
+        fig.update_layout(yaxis2={
+            "overlaying": "y", "side": "right", "range": [-bas * echelle, haut * echelle], "tickmode": "array",
+            "tickvals": ticks, "ticktext": [fr_nombre(t) for t in ticks], "showgrid": False, "zeroline": False,
+            "title": {"text": libelle_stock.lower(), "font": {"size": 10}},
+        })
+    else:
+        fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~f",
+                                  "showgrid": False, "title": {"text": libelle_stock.lower(), "font": {"size": 10}}})
+    return fig
+
+
+def fr_nombre(valeur: float) -> str:
+    """A tick of the right axis written as plotly writes the others (`separators=", "`: « 1 000 »)."""
+    return f"{valeur:,.0f}".replace(",", " ")
 
 
 # --- rendering ---------------------------------------------------------------------------------

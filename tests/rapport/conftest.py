@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pipelines.config import Settings
+from observatoire_commun import ledger
+from pipelines.config import DATA_DIR, Settings
 
 ANNEE = 2025
 
@@ -68,10 +70,113 @@ EVALUATION = [
 ]
 
 
+# --- section G (the ledger) of the tiny publication: `construire_minuscule(flux=True)` ----------
+
+#: A label the catalogue of the tiny file gives SORTIES_LOGEMENT (not the real one): the report
+#: must show the publication's label, never its own.
+LIBELLE_SORTIES_LOGEMENT = "Sorties vers un logement (libellé du fichier)"
+#: One month of a territory: inflows (ENTREES_NOUVEAUX, ENTREES_RETOUR_LOGEMENT,
+#: ENTREES_RETOUR_INACTIVITE, TRANSFERTS_ENTRANTS) then outflows (SORTIES_LOGEMENT,
+#: SORTIES_INACTIVITE, TRANSFERTS_SORTANTS), exact values.
+#: territory -> (ACTIFS_DEBUT of its first covered month, usual month, {month: changed terms},
+#: first covered month). Not additive (France ≠ the two groups): the report adds nothing up.
+FLUX = {
+    # France: zéro fonctionnel in March and June (200 > 120 + 15 + 30 + 12 = 177), not in October
+    # (177 = 177: not more), unknown in December (ENTREES_RETOUR_LOGEMENT = 8 is secret).
+    "FR": (1_000, (120, 15, 30, 12, 150, 40, 14),
+           {3: {"SORTIES_LOGEMENT": 200}, 6: {"SORTIES_LOGEMENT": 200}, 10: {"SORTIES_LOGEMENT": 177},
+            12: {"ENTREES_RETOUR_LOGEMENT": 8}}, 1),
+    "LDA": (400, (60, 12, 15, 11, 70, 20, 13), {}, 1),
+    # A month without any departure to another territory: a true 0 (published 0, never « — »).
+    "HORS_LDA": (600, (60, 14, 15, 11, 80, 20, 12), {7: {"TRANSFERTS_SORTANTS": 0}}, 1),
+    # Métropole de Test: March's returns after inactivity are 4 (secret).
+    LDA_A: (200, (30, 11, 12, 11, 40, 15, 11), {3: {"ENTREES_RETOUR_INACTIVITE": 4}}, 1),
+    # Ville de Test: no SIAO file before February, so January and February are absent.
+    LDA_B: (80, (15, 11, 11, 11, 25, 12, 11), {}, 3),
+}
+#: Yearly returns and episodes: territory -> code -> (2018, 2019); None: secret, "absent": absent.
+ANNUELS_FLUX = {
+    "FR": {"RETOUR_0_6M": (11.2, 10.4), "RETOUR_6_12M": (6.1, 5.8), "RETOUR_12_24M": (4.0, "absent"),
+           "DUREE_EPISODE": (240, 228), "LONGUE_DUREE": (150, 162)},
+    "LDA": {"RETOUR_0_6M": (9.5, 8.75), "RETOUR_6_12M": (5.0, 4.5), "RETOUR_12_24M": (3.0, "absent"),
+            "DUREE_EPISODE": (200, 190), "LONGUE_DUREE": (60, 58)},
+    "HORS_LDA": {"RETOUR_0_6M": (12.0, 11.5), "RETOUR_6_12M": (7.0, 6.5), "RETOUR_12_24M": (5.0, "absent"),
+                 "DUREE_EPISODE": (260, 250), "LONGUE_DUREE": (90, 104)},
+    LDA_A: {"RETOUR_0_6M": (12.5, 9.0), "RETOUR_6_12M": (7.5, None), "RETOUR_12_24M": (5.0, "absent"),
+            "DUREE_EPISODE": (210, 185), "LONGUE_DUREE": (40, 45)},
+    LDA_B: {"RETOUR_0_6M": ("absent", 14.0), "RETOUR_6_12M": ("absent", None), "RETOUR_12_24M": ("absent", "absent"),
+            "DUREE_EPISODE": ("absent", 150), "LONGUE_DUREE": ("absent", 12)},
+}
+
+
+def mois_flux(territoire: str) -> dict[int, dict[str, int] | None]:
+    """The exact monthly ledger of 2019 of `territoire` (month → code → value; None: absent), each
+    month starting from the previous one's end (the identity holds exactly)."""
+    debut, usuel, changes, premier = FLUX[territoire]
+    mois: dict[int, dict[str, int] | None] = {}
+    stock = debut
+    for m in range(1, 13):
+        if m < premier:
+            mois[m] = None
+            continue
+        termes = dict(zip((*ledger.ENTREES, *ledger.SORTIES), usuel, strict=True)) | changes.get(m, {})
+        fin = stock + sum(termes[c] for c in ledger.ENTREES) - sum(termes[c] for c in ledger.SORTIES)
+        mois[m] = {ledger.STOCK_DEBUT: stock, **termes, ledger.STOCK: fin, ledger.SOLDE: fin - stock}
+        stock = fin
+    return mois
+
+
+def _lignes_flux(libelles: dict[str, tuple[str, str]]) -> list[tuple]:
+    """Publication rows of section G: the months, the years (sums of the covered months, January's
+    start, December's end) and the returns and episodes. Disclosure as the publication applies it:
+    a count from 1 to 10 is secret; the month's identity then has one secret term, so its smallest
+    inflow other than it is secret too, and so are both terms in the year (the year's sum would
+    reveal the month)."""
+    lignes = []
+    for territoire in FLUX:
+        ttype, libelle = libelles[territoire]
+        mois = mois_flux(territoire)
+        secrets: set[tuple[str, str]] = set()
+        for m, valeurs in mois.items():
+            if valeurs is None:
+                continue
+            primaires = [c for c in ledger.MENSUELS if 1 <= valeurs[c] <= 10]
+            for code in primaires:
+                secrets |= {(code, f"2019-{m:02d}"), (code, "2019")}
+                autre = min((c for c in ledger.ENTREES if c != code), key=lambda c: valeurs[c])
+                secrets |= {(autre, f"2019-{m:02d}"), (autre, "2019")}
+        couverts = {m: v for m, v in mois.items() if v is not None}
+        annee = {c: sum(v[c] for v in couverts.values()) for c in (*ledger.ENTREES, *ledger.SORTIES, ledger.SOLDE)}
+        annee[ledger.STOCK] = couverts[12][ledger.STOCK] if 12 in couverts else None
+        annee[ledger.STOCK_DEBUT] = couverts[1][ledger.STOCK_DEBUT] if 1 in couverts else None
+        cellules = {("2019", c): v for c, v in annee.items()}
+        for m, valeurs in mois.items():
+            for code in ledger.MENSUELS:
+                cellules[(f"2019-{m:02d}", code)] = None if valeurs is None else valeurs[code]
+        for (periode, code), valeur in cellules.items():
+            statut = "absent" if valeur is None else "secret" if (code, periode) in secrets else "ok"
+            lignes.append((code, ttype, territoire, libelle, periode, valeur if statut == "ok" else None, statut))
+        for code, valeurs in ANNUELS_FLUX[territoire].items():
+            for periode, valeur in zip(("2018", "2019"), valeurs, strict=True):
+                statut = "absent" if valeur == "absent" else "secret" if valeur is None else "ok"
+                lignes.append((code, ttype, territoire, libelle, periode, valeur if statut == "ok" else None, statut))
+    return lignes
+
+
+def _catalogue_flux() -> list[tuple]:
+    """Section G's rows of the real catalogue (data/config/indicateurs.csv), SORTIES_LOGEMENT renamed."""
+    with open(DATA_DIR / "config" / "indicateurs.csv", encoding="utf-8") as f:
+        lignes = [r for r in csv.DictReader(f) if r["section"] == "G"]
+    return [(r["code"], LIBELLE_SORTIES_LOGEMENT if r["code"] == ledger.SORTIE_LOGEMENT else r["libelle"], r["unite"],
+             r["section"], r["definition"], r["numerateur"], r["denominateur"] or None, r["source"],
+             r["periodicite"], r["type"]) for r in lignes]
+
+
 def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: bool = True,
-                         annee_ndls_seule: str | None = None) -> Path:
+                         annee_ndls_seule: str | None = None, flux: bool = False) -> Path:
     """`annee_ndls_seule`: a later year where only the Nuit de la Solidarité of « Ville de Test » is
-    published (as Paris's published total is for the year in progress)."""
+    published (as Paris's published total is for the year in progress). `flux`: with section G
+    (`FLUX`, `ANNUELS_FLUX`)."""
     libelles = {t[1]: (t[0], t[2]) for t in TERRITOIRES}
     with duckdb.connect(str(chemin)) as conn:
         conn.execute("create schema publication")
@@ -108,6 +213,10 @@ def construire_minuscule(chemin: Path, evaluation: bool = True, synthetique: boo
             source varchar, periodicite varchar, type varchar)"""
         )
         conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", CATALOGUE)
+        if flux:
+            conn.executemany("insert into publication.catalogue values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", _catalogue_flux())
+            conn.executemany("insert into publication.indicateurs values (?, ?, ?, ?, ?, ?, null, null, ?, 'siao', 0)",
+                             _lignes_flux(libelles))
         conn.execute(
             """create table publication.qualite (source varchar, file_name varchar, rows_read bigint,
             rows_accepted bigint, rows_quarantined bigint, rule varchar, n bigint, ingested_at timestamp,

@@ -109,7 +109,7 @@ def test_html_is_self_contained(html, rapport_pipeline):
     assert not re.search(r"<(link|script)[^>]+(src|href)=", html)
     images = re.findall(r'<img class="graphique" alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html)
     assert rapport_pipeline.graphiques_statiques
-    assert len(images) == rapport_pipeline.graphiques == 33 + 3
+    assert len(images) == rapport_pipeline.graphiques == 33 + 3 + 3  # + the flows of France and the two groups
     milliers = 0
     for image in images:
         svg = base64.b64decode(image).decode("utf-8")
@@ -151,3 +151,34 @@ def test_ndls_change_on_each_territory_page_is_the_published_constant_perimeter_
         assert cellules[3] == attendu, (code, cellules)
     france = re.search(r'<div class="carte" data-indicateur="NDLS_PERS">(.*?)</div>\s*</div>', html, re.S).group(1)
     assert "somme des villes décomptées" in france and "évolution à périmètre constant" in france
+
+
+def test_flows_pages_show_the_published_ledger(html, pages, publication_pipeline):
+    """Section G: the flows pages of France and the two groups show every published monthly and
+    yearly cell of the ledger as the publication has it (« s » when secret, never 0), each on one page."""
+    from html import unescape
+
+    from assets.rapport.contenu import COLONNES_FLUX, TERRITOIRES_FLUX
+
+    with duckdb.connect(str(publication_pipeline), read_only=True) as conn:
+        cellules = {
+            (t, i, p): (v, s)
+            for t, i, p, v, s in conn.sql(
+                "select territoire_code, indicateur, periode, valeur, statut from publication.indicateurs "
+                "where list_contains($codes, indicateur) and periode like $annee",
+                params={"codes": COLONNES_FLUX, "annee": f"{ANNEE}%"},
+            ).fetchall()
+        }
+    for _, code in TERRITOIRES_FLUX:
+        section = re.search(rf'<section class="page flux" id="flux-{code}">(.*?)</section>', html, re.S)
+        section = unescape(section.group(1))
+        for periode in [f"{ANNEE}-{m:02d}" for m in range(1, 13)] + [str(ANNEE)]:
+            attribut = f'data-mois="{periode}"' if "-" in periode else 'data-flux="annee"'
+            ligne = re.search(rf"<tr[^>]*{attribut}[^>]*>(.*?)</tr>", section, re.S).group(1)
+            textes = re.findall(r"<td[^>]*>(.*?)</td>", ligne)[1:]
+            attendus = [fr.valeur(*cellules.get((code, c, periode), (None, "absent")), "nombre") for c in COLONNES_FLUX]
+            assert textes == attendus, (code, periode)
+    assert cellules, "the pipeline publishes section G"
+    flux = [i for i, p in enumerate(pages) if "3 · Flux des ménages sans domicile · " in p]
+    assert len(flux) == 3 and flux == list(range(flux[0], flux[0] + 3))
+    assert MARQUE in pages[flux[-1] + 1]  # the first territory's page follows: no overflow
