@@ -87,9 +87,12 @@ class _Events:
         ])
         # one activity per household and day, placed by the greatest (Département SIAO, Numéro demande)
         # (numbers have the same width within a département, so comparing them as integers is as text)
+        # (places as categoricals: tens of millions of rows at scale 1)
         self.activities = (acts.sort(["menage", "day", "dep_siao", "numero"])
                            .group_by(["menage", "day"], maintain_order=True).last()
-                           .select("menage", "day", "commune", "place_dep"))
+                           .select("menage", "day", pl.col("commune").cast(pl.Categorical),
+                                   pl.col("place_dep").cast(pl.Categorical)))
+        del acts
         logement = [R.DESTINATIONS.index(x) for x in ("Logement social", "Logement privé", "Pension de famille",
                                                        "Résidence sociale / FJT", "Intermédiation locative")]
         siao_exits = req.filter((pl.col("d_exit") >= 0) & pl.col("dest").is_in(logement)).select(
@@ -186,8 +189,44 @@ def ledger_truth(terr, ref, siao: pl.DataFrame, attributions: pl.DataFrame, cove
     perim, runs = _perimeter(coverage)
     months = sorted(set(perim["m"].to_list()))
     ends = ev.active_month_ends()
-    fin = ends.filter(pl.col("m").is_in(months))
-    debut = ends.with_columns(pl.col("m") + 1).filter(pl.col("m").is_in(months))
+    # coverage grid: T covered in m when one of the départements it touches is in the perimeter of m
+    touched = terr.departements_touched.rename({"code_departement": "place_dep"})
+    grid = touched.join(perim, on="place_dep").select(*KEYS, "m").unique()
+    year_of = (pl.col("m") // 12 + 1970)
+    grid = grid.filter(year_of.is_between(first, last))
+    counts: dict[str, list[pl.DataFrame]] = {t: [] for t in _TYPES}
+    for year in range(first, last + 1):  # one year at a time: bounded memory at scale 1
+        in_year = [m for m in months if 1970 + m // 12 == year]
+        if in_year:
+            for ttype, c in _month_counts(terr, ev, ends, perim, in_year).items():
+                counts[ttype].append(c)
+    out = []
+    for ttype in _TYPES:
+        g = grid.filter(pl.col("territoire_type") == ttype).select("territoire_code", "m")
+        c = pl.concat(counts[ttype]) if counts[ttype] else pl.DataFrame(
+            schema={"territoire_code": pl.String, "m": pl.Int64, **{k: pl.Int64 for k in STOCKS + FLOWS}})
+        monthly = g.join(c, on=["territoire_code", "m"], how="left").with_columns(
+            [pl.col(k).fill_null(0) for k in STOCKS + FLOWS]).with_columns(
+            (pl.col("ACTIFS") - pl.col("ACTIFS_DEBUT")).alias("SOLDE_ACTIFS"), year_of.cast(pl.String).alias("annee"),
+            (pl.col("m") % 12 + 1).alias("mois"))
+        if ttype != "epci":
+            mo = monthly.with_columns(_label(pl.col("m")).alias("periode"))
+            out += [_out(mo, code, ttype, code) for code in STOCKS + FLOWS + ["SOLDE_ACTIFS"]]
+        yearly = monthly.group_by("territoire_code", "annee").agg(
+            *[pl.col(k).sum() for k in FLOWS + ["SOLDE_ACTIFS"]]).rename({"annee": "periode"})
+        out += [_out(yearly, code, ttype, code) for code in FLOWS + ["SOLDE_ACTIFS"]]
+        dec = monthly.filter(pl.col("mois") == 12).rename({"annee": "periode"})
+        jan = monthly.filter(pl.col("mois") == 1).rename({"annee": "periode"})
+        out += [_out(dec, "ACTIFS", ttype, "ACTIFS"), _out(jan, "ACTIFS_DEBUT", ttype, "ACTIFS_DEBUT")]
+    out.append(_episodes(terr, ev, ends, perim, runs, grid, first, last))
+    return pl.concat(out)
+
+
+def _month_counts(terr, ev: _Events, ends: pl.DataFrame, perim: pl.DataFrame, months: list[int]) -> dict:
+    """Stocks and flows per territory type, territory and month, for the months `months` (non-zero only)."""
+    places_as_text = [pl.col("commune").cast(pl.String), pl.col("place_dep").cast(pl.String)]
+    fin = ends.filter(pl.col("m").is_in(months)).with_columns(places_as_text)
+    debut = ends.with_columns(pl.col("m") + 1).filter(pl.col("m").is_in(months)).with_columns(places_as_text)
     hm = fin.join(debut, on=["menage", "m"], how="full", coalesce=True, suffix="_0").rename(
         {"commune": "commune_1", "place_dep": "place_dep_1"})
     hm = hm.with_columns(pl.col("place_dep_0").is_not_null().alias("act0"),
@@ -213,21 +252,13 @@ def ledger_truth(terr, ref, siao: pl.DataFrame, attributions: pl.DataFrame, cove
                   pl.col("place_dep_1").alias("place_dep")),
     ]).filter(pl.col("place_dep").is_not_null()).join(perim, on=["place_dep", "m"], how="semi")
     flags = hm.select("row", "act0", "act1", "entree", "sortie_log")
-
-    # coverage grid: T covered in m when one of the départements it touches is in the perimeter of m
-    touched = terr.departements_touched.rename({"code_departement": "place_dep"})
-    grid = touched.join(perim, on="place_dep").select(*KEYS, "m").unique()
-    year_of = (pl.col("m") // 12 + 1970)
-    grid = grid.filter(year_of.is_between(first, last))
-
-    out = []
+    result = {}
     for ttype in _TYPES:
-        inside = _in_territories(terr, places, ttype)
-        presence = inside.group_by("row", "territoire_code").agg(
+        presence = _in_territories(terr, places, ttype).group_by("row", "territoire_code").agg(
             (pl.col("moment") == 0).any().alias("t0"), (pl.col("moment") == 1).any().alias("t1"), pl.col("m").first())
         p = presence.join(flags, on="row")
         t0, t1, a0, a1 = pl.col("t0"), pl.col("t1"), pl.col("act0"), pl.col("act1")
-        counts = p.group_by("territoire_code", "m").agg(
+        result[ttype] = p.group_by("territoire_code", "m").agg(
             t1.sum().alias("ACTIFS"), t0.sum().alias("ACTIFS_DEBUT"),
             (t1 & ~a0 & (pl.col("entree") == "N")).sum().alias("ENTREES_NOUVEAUX"),
             (t1 & ~a0 & (pl.col("entree") == "L")).sum().alias("ENTREES_RETOUR_LOGEMENT"),
@@ -237,24 +268,7 @@ def ledger_truth(terr, ref, siao: pl.DataFrame, attributions: pl.DataFrame, cove
             (t0 & ~a1 & ~pl.col("sortie_log")).sum().alias("SORTIES_INACTIVITE"),
             (t0 & a1 & ~t1).sum().alias("TRANSFERTS_SORTANTS"),
         ).with_columns(pl.col(STOCKS + FLOWS).cast(pl.Int64))
-        g = grid.filter(pl.col("territoire_type") == ttype).select("territoire_code", "m")
-        monthly = g.join(counts, on=["territoire_code", "m"], how="left").with_columns(
-            [pl.col(c).fill_null(0) for c in STOCKS + FLOWS]).with_columns(
-            (pl.col("ACTIFS") - pl.col("ACTIFS_DEBUT")).alias("SOLDE_ACTIFS"), year_of.cast(pl.String).alias("annee"),
-            (pl.col("m") % 12 + 1).alias("mois"))
-        if ttype != "epci":
-            mo = monthly.with_columns(_label(pl.col("m")).alias("periode"))
-            out += [_out(mo, code, ttype, code) for code in STOCKS + FLOWS + ["SOLDE_ACTIFS"]]
-        yearly = monthly.group_by("territoire_code", "annee").agg(
-            *[pl.col(c).sum() for c in FLOWS + ["SOLDE_ACTIFS"]]).rename({"annee": "periode"})
-        out += [_out(yearly, code, ttype, code) for code in FLOWS + ["SOLDE_ACTIFS"]]
-        dec = monthly.filter(pl.col("mois") == 12).rename({"annee": "periode"})
-        jan = monthly.filter(pl.col("mois") == 1).rename({"annee": "periode"})
-        out += [_out(dec, "ACTIFS", ttype, "ACTIFS"), _out(jan, "ACTIFS_DEBUT", ttype, "ACTIFS_DEBUT")]
-        del inside, presence, p
-
-    out.append(_episodes(terr, ev, ends, perim, runs, grid, first, last))
-    return pl.concat(out)
+    return result
 
 
 def _episodes(terr, ev: _Events, ends, perim, runs, grid, first: int, last: int) -> pl.DataFrame:
@@ -265,11 +279,13 @@ def _episodes(terr, ev: _Events, ends, perim, runs, grid, first: int, last: int)
     # placed at the household's place on day h (its latest activity on or before h)
     ep = _latest(ev.ending, "day", ev.starts, "day", {"day": "start"})
     ep = ep.join(ev.activities.rename({"day": "last_act"}), on=["menage", "last_act"]).with_columns(
+        pl.col("commune").cast(pl.String), pl.col("place_dep").cast(pl.String),
         pl.from_epoch("day", time_unit="d").dt.year().cast(pl.Int64).alias("annee"),
         (pl.col("day") - pl.col("start")).alias("jours"))
     ep = ep.filter(pl.col("annee").is_between(first, last)).join(covered_year, on=["place_dep", "annee"], how="semi")
     # LONGUE_DUREE: in T at 31/12 (December's perimeter), current episode started before 31/12 − 365
-    dec = ends.filter(pl.col("m") % 12 == 11).join(perim, on=["place_dep", "m"], how="semi")
+    dec = ends.filter(pl.col("m") % 12 == 11).with_columns(
+        pl.col("commune").cast(pl.String), pl.col("place_dep").cast(pl.String)).join(perim, on=["place_dep", "m"], how="semi")
     dec = dec.with_columns(pl.Series("d", R.month_end(dec["m"].to_numpy())))
     dec = _latest(dec, "d", ev.starts, "day", {"day": "start"}).with_columns(
         (pl.col("m") // 12 + 1970).alias("annee"), (pl.col("start") < pl.col("d") - LONG_DAYS).alias("long"))
