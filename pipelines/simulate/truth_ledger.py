@@ -80,18 +80,24 @@ class _Events:
         ).join(commune_dep, on="commune", how="left")
         req = req.with_columns(pl.coalesce("place_dep", "dep_siao").alias("place_dep"))
         who = ["menage", "dep_siao", "numero", "commune", "place_dep"]
+        # one activity per household and day, placed by the greatest (Département SIAO, Numéro demande) as
+        # text: the départements by their rank in text order, the numbers as integers (they have the same
+        # width within a département); places as categoricals (tens of millions of rows at scale 1)
+        rank = {d: i for i, d in enumerate(sorted(set(req["dep_siao"].unique().to_list())))}
+        compact = req.select("menage", pl.col("dep_siao").replace_strict(rank, return_dtype=pl.Int16).alias("rank"),
+                             "numero", pl.col("commune").cast(pl.Categorical), pl.col("place_dep").cast(pl.Categorical),
+                             "date_demande", "d_dec", "d_adm", "status")
         acts = pl.concat([
-            req.select(*who, pl.col("date_demande").alias("day")),
-            req.filter((pl.col("status") == 0) & (pl.col("d_dec") >= 0)).select(*who, pl.col("d_dec").alias("day")),
-            req.filter(pl.col("d_adm") >= 0).select(*who, pl.col("d_adm").alias("day")),
+            compact.select(pl.exclude("date_demande", "d_dec", "d_adm", "status"), pl.col("date_demande").alias("day")),
+            compact.filter((pl.col("status") == 0) & (pl.col("d_dec") >= 0)).select(
+                pl.exclude("date_demande", "d_dec", "d_adm", "status"), pl.col("d_dec").alias("day")),
+            compact.filter(pl.col("d_adm") >= 0).select(
+                pl.exclude("date_demande", "d_dec", "d_adm", "status"), pl.col("d_adm").alias("day")),
         ])
-        # one activity per household and day, placed by the greatest (Département SIAO, Numéro demande)
-        # (numbers have the same width within a département, so comparing them as integers is as text)
-        # (places as categoricals: tens of millions of rows at scale 1)
-        self.activities = (acts.sort(["menage", "day", "dep_siao", "numero"])
+        del compact
+        self.activities = (acts.sort(["menage", "day", "rank", "numero"])
                            .group_by(["menage", "day"], maintain_order=True).last()
-                           .select("menage", "day", pl.col("commune").cast(pl.Categorical),
-                                   pl.col("place_dep").cast(pl.Categorical)))
+                           .select("menage", "day", "commune", "place_dep"))
         del acts
         logement = [R.DESTINATIONS.index(x) for x in ("Logement social", "Logement privé", "Pension de famille",
                                                        "Résidence sociale / FJT", "Intermédiation locative")]
