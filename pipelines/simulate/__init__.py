@@ -239,6 +239,7 @@ def _compact_final(final: pl.DataFrame) -> pl.DataFrame:
         "type_urgence",
         pl.col("commune").cast(pl.Categorical),
         *[pl.col(c).cast(pl.Int8) for c in small],
+        pl.col("d_dec").cast(pl.Int32),
         pl.col("d_adm").cast(pl.Int32),
         pl.col("d_exit").cast(pl.Int32),
         pl.col("nur").cast(pl.Categorical),

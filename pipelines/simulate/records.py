@@ -2,7 +2,8 @@
 
 One call per département returns the SIAO requests (final state and extraction history) and
 the SNE attributions and demand stocks placed in that département. Random streams are seeded
-by (seed, département, purpose), so a département's records do not depend on the others.
+by (seed, département, purpose), so a département's records do not depend on the others having been
+generated (the households moving in from the previous département are drawn again from its stream).
 Dates are integers: days since 1970-01-01.
 """
 
@@ -40,6 +41,8 @@ DESTINATIONS = [
     "Logement social", "Logement privé", "Pension de famille", "Résidence sociale / FJT", "Intermédiation locative",
     "Autre hébergement", "Hébergé chez un tiers", "Rue", "Institution", "Inconnue", "",
 ]
+HOUSING_DESTINATIONS = [DESTINATIONS.index(x) for x in (  # SORTIES_LOG's destinations
+    "Logement social", "Logement privé", "Pension de famille", "Résidence sociale / FJT", "Intermédiation locative")]
 DEST_URG_P = [0.05, 0.03, 0.02, 0.03, 0.03, 0.33, 0.10, 0.15, 0.04, 0.17, 0.05]
 DEST_INS_P = [0.30, 0.08, 0.05, 0.10, 0.07, 0.11, 0.06, 0.03, 0.02, 0.15, 0.03]
 URG_STATUS = ["Pourvue", "Non pourvue", "Annulée", "En attente"]
@@ -68,6 +71,12 @@ LDA_EFFECT_PER_YEAR = 0.05
 LINK_SHARE_SD = 0.6
 LINK_SHARE_OTHER = 0.03
 RETURN_SHARE = 0.08  # linked households who come back to the 115 within a year
+# Section G pathways: households back after a SIAO exit to housing, with the delay of their new request
+# ((first day, last day, probability): a transfer under 14 days, weeks, months, one to two years), and
+# households of a département who move to the next one (a later request there).
+RETURN_AFTER_HOUSING_SHARE = 0.25
+RETURN_DELAYS = [(1, 13, 0.20), (15, 90, 0.25), (91, 365, 0.30), (366, 730, 0.25)]
+MOVE_SHARE = 0.04
 
 
 def day(year: int, month: int = 1, dom: int = 1) -> int:
@@ -145,6 +154,8 @@ class Generator:
     def departement(self, dep: str) -> DepartementRecords:
         requests, households = self._siao_requests(dep)
         attributions, requests = self._attributions(dep, requests, households)
+        requests = self._returns_after_housing(dep, requests, households)
+        requests = self._movers_in(dep, requests)
         demandes = self._demandes(dep)
         rows, final, months = self._history(dep, requests)
         return DepartementRecords(final, rows, attributions, demandes, months)
@@ -152,6 +163,26 @@ class Generator:
     # ------------------------------------------------------------------------------------
     def _siao_requests(self, dep: str) -> tuple[dict, dict]:
         rng = rng_for(self.seed, dep, 1)
+        first = day(self.siao_first_year(dep))
+        households, n_req = self._households(dep, rng)
+        hh_id, hh_start, n_hh = households["id"], households["start"], len(households["id"])
+        # requests: a household among the local pool (98 %) or the national mobile pool (2 %)
+        pick = rng.integers(0, n_hh, n_req)
+        mobile = rng.random(n_req) < 0.02
+        mob_pick = rng.integers(0, self.n_mobile, n_req)
+        hh = np.where(mobile, mob_pick, hh_id[pick])
+        start = np.where(mobile, self.mobile_start[mob_pick], hh_start[pick])
+        d0 = start + rng.exponential(150, n_req).astype(np.int64)
+        keep = (d0 >= first) & (d0 <= self.end)
+        req = {
+            "hh": hh[keep], "d0": d0[keep], "mobile": mobile[keep], "pick": pick[keep],
+        }
+        return self._request_fields(dep, rng, req, households), households
+
+    def _households(self, dep: str, rng: np.random.Generator) -> tuple[dict, int]:
+        """The département's households (the first draws of its stream `rng_for(seed, dep, 1)`, so that
+        the next département can draw them again for the households that move there) and its number of
+        requests."""
         first = day(self.siao_first_year(dep))
         n_years = self.last_year - self.siao_first_year(dep) + 1
         n_req = rng.poisson(NATIONAL_SIAO_REQUESTS * self.scale * self.weight[dep] * n_years)
@@ -180,18 +211,7 @@ class Generator:
             "id": hh_id, "start": hh_start, "comp": comp, "n_pers": n_pers, "n_enf": n_enf, "sexe": sexe,
             "birth": np.where(has_birth, birth, 0), "nur": np.full(n_hh, "", dtype=object),
         }
-        # requests: a household among the local pool (98 %) or the national mobile pool (2 %)
-        pick = rng.integers(0, n_hh, n_req)
-        mobile = rng.random(n_req) < 0.02
-        mob_pick = rng.integers(0, self.n_mobile, n_req)
-        hh = np.where(mobile, mob_pick, hh_id[pick])
-        start = np.where(mobile, self.mobile_start[mob_pick], hh_start[pick])
-        d0 = start + rng.exponential(150, n_req).astype(np.int64)
-        keep = (d0 >= first) & (d0 <= self.end)
-        req = {
-            "hh": hh[keep], "d0": d0[keep], "mobile": mobile[keep], "pick": pick[keep],
-        }
-        return self._request_fields(dep, rng, req, households), households
+        return households, n_req
 
     def _request_fields(
         self, dep: str, rng: np.random.Generator, req: dict, households: dict, urgence: bool = False
@@ -361,6 +381,55 @@ class Generator:
         if extra["hh"]:
             req = self._add_returns(dep, req, households, np.array(extra["hh"]), np.array(extra["d0"]))
         return attributions, req
+
+    def _returns_after_housing(self, dep: str, req: dict, households: dict) -> dict:
+        """Households back at the SIAO after a SIAO exit to housing (section G's returns): a share of
+        them make a new request after a few days (under 14: a transfer, not a return), weeks, months or
+        one to two years. Their own stream, so the other records do not change."""
+        rng = rng_for(self.seed, dep, 5)
+        # households housed by a linked SNE attribution come back as before (RETURN_SHARE, section C)
+        linked = ~req["mobile"] & (households["nur"][req["pick"]] != "")
+        housed = np.flatnonzero((req["d_exit"] >= 0) & np.isin(req["dest"], HOUSING_DESTINATIONS) & ~linked)
+        back = housed[rng.random(len(housed)) < RETURN_AFTER_HOUSING_SHARE]
+        n = len(back)
+        band = rng.choice(len(RETURN_DELAYS), n, p=[p for _, _, p in RETURN_DELAYS])
+        low = np.array([lo for lo, _, _ in RETURN_DELAYS])[band]
+        high = np.array([hi for _, hi, _ in RETURN_DELAYS])[band]
+        d0 = req["d_exit"][back] + rng.integers(low, high + 1)
+        keep = d0 <= self.end
+        back, d0 = back[keep], d0[keep]
+        if len(back) == 0:
+            return req
+        new = {"hh": req["hh"][back], "d0": d0, "mobile": req["mobile"][back], "pick": req["pick"][back]}
+        new = self._request_fields(dep, rng, new, households)
+        new["nur"] = req["nur"][back]
+        return {key: np.concatenate([req[key], new[key]]) for key in req}
+
+    def _movers_in(self, dep: str, req: dict) -> dict:
+        """Households of the previous département (in the order of `_neighbour`) who move here: a later
+        request in this département (section G's transfers). The previous département's households are
+        drawn again from its own stream, so each département is still generated alone."""
+        deps = [d for d in self.ref.departements if len(d) == 2]
+        if dep not in deps:
+            return req
+        origin = deps[deps.index(dep) - 1]
+        households, _ = self._households(origin, rng_for(self.seed, origin, 1))
+        rng = rng_for(self.seed, dep, 6)
+        n_hh = len(households["id"])
+        movers = np.flatnonzero(rng.random(n_hh) < MOVE_SHARE)
+        # the move comes after the household's first months in its département; one or two requests here
+        moved_on = households["start"][movers] + 30 + rng.exponential(150, len(movers)).astype(np.int64)
+        second = rng.random(len(movers)) < 0.4
+        pick = np.concatenate([movers, movers[second]])
+        d0 = np.concatenate([moved_on, moved_on[second] + 1 + rng.exponential(60, second.sum()).astype(np.int64)])
+        keep = (d0 >= day(self.siao_first_year(dep))) & (d0 <= self.end)
+        pick, d0 = pick[keep], d0[keep]
+        if len(pick) == 0:
+            return req
+        new = {"hh": households["id"][pick], "d0": d0, "mobile": np.zeros(len(pick), dtype=bool), "pick": pick}
+        new = self._request_fields(dep, rng, new, households)
+        new["nur"] = np.full(len(pick), "", dtype=object)
+        return {key: np.concatenate([req[key], new[key]]) for key in req}
 
     def _add_returns(self, dep, req, households, hh, d0):
         keep = d0 <= self.end

@@ -11,7 +11,8 @@ commune goes to the territories containing that commune; a record with only a d�
 goes to the territories containing the whole département. The offer of places (known by
 département only) is written for territories made of whole départements (départements, régions,
 France, département-type LDA territories), never for an EPCI (absent there). Monthly values are
-not written for the EPCI (the pipeline publishes their years only).
+not written for the EPCI (the pipeline publishes their years only). Section G (the monthly ledger,
+episodes and returns) is computed in truth_ledger.py from the same records.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import polars as pl
 
 from pipelines.simulate import records as R
 from pipelines.simulate.calibration import PERSONS_PER_HOUSEHOLD, Reference
+from pipelines.simulate.truth_ledger import ledger_truth
 
 OUT_SCHEMA = {"indicateur": pl.String, "territoire_type": pl.String, "territoire_code": pl.String,
               "periode": pl.String, "valeur": pl.Float64}
@@ -134,6 +136,7 @@ def ground_truth(ref, siao_final, attributions, demandes, ndls, offre, coverage,
     out.append(_parcours(terr, siao_final, attributions, cov, sne_grid, years))
     out.append(_ndls(terr, ref, ndls))
     out.append(_offre(terr, offre))
+    out.append(ledger_truth(terr, ref, siao_final, attributions, coverage, years))
     result = pl.concat([o.select(list(OUT_SCHEMA)) for o in out]).sort(["indicateur", *KEYS, "periode"])
     return result, _effect(terr, attributions, ref, years)
 

@@ -30,7 +30,8 @@ KEYS = ["indicateur", "territoire_type", "territoire_code", "periode"]
 
 
 @pytest.fixture(scope="module")
-def compared(tmp_path_factory) -> pl.DataFrame:
+def pipeline(tmp_path_factory) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(truth, marts.indicateurs, catalogue types) of one simulated run through the real assets."""
     import assets.indicateurs as indicateurs
     import assets.ingest as ingest
     import assets.reference as reference
@@ -60,6 +61,12 @@ def compared(tmp_path_factory) -> pl.DataFrame:
     types = conn.sql("select code as indicateur, type from marts.catalogue_indicateurs").pl()
     conn.close()
     truth = pl.read_csv(out / "ground_truth.csv", infer_schema=False).with_columns(pl.col("valeur").cast(pl.Float64))
+    return truth, marts, types
+
+
+@pytest.fixture(scope="module")
+def compared(pipeline) -> pl.DataFrame:
+    truth, marts, types = pipeline
     return (
         truth.join(marts, on=KEYS, how="left", suffix="_pipeline")
         .join(types, on="indicateur", how="left")
@@ -86,9 +93,28 @@ def test_values_equal_ground_truth(compared):
 
 
 def test_every_indicator_is_compared(compared):
-    # every indicator of the catalogue, except those of section G (the monthly ledger) while the generator's
-    # ground truth does not cover them yet: those it covers are compared too
+    # every indicator of the catalogue, section G (the monthly ledger) included
     codes = set(compared["indicateur"].unique())
     catalogue = pl.read_csv(Path(__file__).parents[2] / "data/config/indicateurs.csv", infer_schema=False)
-    expected = set(catalogue.filter(pl.col("section") != "G")["code"])
-    assert expected <= codes <= set(catalogue["code"])
+    assert codes == set(catalogue["code"])
+
+
+def test_every_ledger_value_computed_is_in_the_truth(pipeline):
+    """Section G both ways: every value the pipeline computes (`ok`) for the simulated years, monthly and
+    yearly, every territory type, is a value of the truth (the other way is test_every_truth_row_is_computed)."""
+    truth, marts, _ = pipeline
+    catalogue = pl.read_csv(Path(__file__).parents[2] / "data/config/indicateurs.csv", infer_schema=False)
+    ledger = set(catalogue.filter(pl.col("section") == "G")["code"])
+    years = [str(y) for y in range(YEARS[0], YEARS[1] + 1)]
+    computed = marts.filter(pl.col("indicateur").is_in(list(ledger)) & (pl.col("statut") == "ok")
+                            & pl.col("periode").str.slice(0, 4).is_in(years))
+    extra = computed.join(truth, on=KEYS, how="anti")
+    with pl.Config(tbl_rows=20, tbl_width_chars=200):
+        assert extra.height == 0, f"{extra.height} / {computed.height} not in the truth\n{extra.head(20)}"
+    # the truth covers every territory type of the section, monthly and yearly, and real flows
+    t = truth.filter(pl.col("indicateur").is_in(list(ledger)))
+    assert set(t["territoire_type"]) == {"departement", "region", "france", "territoire_lda", "groupe", "epci"}
+    assert set(t["indicateur"]) == ledger
+    fr = t.filter((pl.col("territoire_code") == "FR") & (pl.col("periode") == str(YEARS[1])))
+    values = dict(zip(fr["indicateur"], fr["valeur"]))
+    assert values["ACTIFS"] > 100 and values["SORTIES_LOGEMENT"] > 0 and values["ENTREES_RETOUR_LOGEMENT"] > 0

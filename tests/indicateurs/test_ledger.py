@@ -167,6 +167,91 @@ def test_a_departement_month_without_a_file(tmp_path):
     assert _values(conn, "01", "2021-01") == {c: None for c in CODES}
 
 
+def test_moving_into_and_out_of_a_departement_month_without_a_file(tmp_path):
+    # 02 has no file for June 2023: the perimeter of June and of July is 01 alone (July: no file for June)
+    conn = _ledger(tmp_path, [
+        # H: 01 in May, into 02 on 10 June (the month without a file), out of it to 01 on 15 July
+        req("01", "H1", "H", "2023-05-10", "01001"), req("02", "H2", "H", "2023-06-10", "02001"),
+        req("01", "H3", "H", "2023-07-15", "01002"),
+        # G: 02 in May, out of it to 01 on 20 June
+        req("02", "G1", "G", "2023-05-05", "02002"), req("01", "G2", "G", "2023-06-20", "01003"),
+    ])
+    assert _flows(conn, "01", "2023-05") == {"ACTIFS": 1, "ENTREES_NOUVEAUX": 1, "SOLDE_ACTIFS": 1}
+    assert _flows(conn, "02", "2023-05") == {"ACTIFS": 1, "ENTREES_NOUVEAUX": 1, "SOLDE_ACTIFS": 1}
+    # June: H leaves the perimeter (its place at D1 is in 02), G enters it (its place at D0 was in 02):
+    # both are transfers, also for France, whose perimeter has no 02 in June
+    assert _flows(conn, "01", "2023-06") == {"ACTIFS": 1, "ACTIFS_DEBUT": 1, "TRANSFERTS_ENTRANTS": 1,
+                                             "TRANSFERTS_SORTANTS": 1}
+    assert _flows(conn, "FR", "2023-06") == _flows(conn, "01", "2023-06")
+    assert _flows(conn, "LDA-2018-200000001", "2023-06") == {"ACTIFS_DEBUT": 1, "TRANSFERTS_SORTANTS": 1,
+                                                              "SOLDE_ACTIFS": -1}
+    assert _flows(conn, "HORS_LDA", "2023-06") == {"ACTIFS": 1, "TRANSFERTS_ENTRANTS": 1, "SOLDE_ACTIFS": 1}
+    assert _values(conn, "02", "2023-06") == {c: None for c in CODES}
+    # July: H comes back from 02 (outside the perimeter at D0): a transfer in, not an entry
+    assert _flows(conn, "01", "2023-07") == {"ACTIFS": 2, "ACTIFS_DEBUT": 1, "TRANSFERTS_ENTRANTS": 1,
+                                             "SOLDE_ACTIFS": 1}
+    assert _flows(conn, "FR", "2023-07") == _flows(conn, "01", "2023-07")
+    assert _values(conn, "02", "2023-07") == {c: None for c in CODES}
+    # August (02 in the perimeter again): both in 01; then G inactive on 30 September (102 days), H on 31 October
+    assert _flows(conn, "01", "2023-08") == {"ACTIFS": 2, "ACTIFS_DEBUT": 2}
+    assert _flows(conn, "02", "2023-08") == {}
+    assert _flows(conn, "01", "2023-09") == {"ACTIFS": 1, "ACTIFS_DEBUT": 2, "SORTIES_INACTIVITE": 1,
+                                             "SOLDE_ACTIFS": -1}
+    assert _flows(conn, "01", "2023-10") == {"ACTIFS_DEBUT": 1, "SORTIES_INACTIVITE": 1, "SOLDE_ACTIFS": -1}
+    # years: flows summed over the covered months; France's SOLDE_ACTIFS (+2, 0, +1, 0, −1, −1) is 1 while its
+    # December and January stocks are 0: G left France's perimeter on 31 May without any flow
+    assert _flows(conn, "01", "2023") == {"ENTREES_NOUVEAUX": 1, "TRANSFERTS_ENTRANTS": 2, "TRANSFERTS_SORTANTS": 1,
+                                          "SORTIES_INACTIVITE": 2}
+    assert _flows(conn, "02", "2023") == {"ENTREES_NOUVEAUX": 1, "SOLDE_ACTIFS": 1}
+    assert _flows(conn, "FR", "2023") == {"ENTREES_NOUVEAUX": 2, "TRANSFERTS_ENTRANTS": 2, "TRANSFERTS_SORTANTS": 1,
+                                          "SORTIES_INACTIVITE": 2, "SOLDE_ACTIFS": 1}
+
+
+def _identity_failures(conn, territoire: str) -> tuple[int, int]:
+    """(covered months, months where ACTIFS ≠ ACTIFS_DEBUT + entries + transfers in − exits − transfers out)."""
+    assert territoire.isalnum()  # written into the query (a PIVOT of the data takes no parameter)
+    return conn.execute(f"""
+        with p as (pivot (select indicateur, periode, valeur_calculee from marts.indicateurs_ledger
+                          where couvert and length(periode) = 7 and territoire_code = '{territoire}')
+                   on indicateur using first(valeur_calculee))
+        select count(*), count(*) filter (where "ACTIFS" <> "ACTIFS_DEBUT" + "ENTREES_NOUVEAUX"
+            + "ENTREES_RETOUR_LOGEMENT" + "ENTREES_RETOUR_INACTIVITE" + "TRANSFERTS_ENTRANTS" - "SORTIES_LOGEMENT"
+            - "SORTIES_INACTIVITE" - "TRANSFERTS_SORTANTS" or "SOLDE_ACTIFS" <> "ACTIFS" - "ACTIFS_DEBUT") from p
+    """).fetchone()
+
+
+def test_a_region_whose_covered_departements_change(tmp_path):
+    # région 84 = 01 + 02; 02 has no file for June 2023: 84's perimeter is {01, 02} in May, {01} in June and
+    # July, {01, 02} again from August
+    conn = _ledger(tmp_path, [
+        req("02", "K1a", "K1", "2023-05-20", "02001"), req("02", "K1b", "K1", "2023-07-05", "02001"),
+        req("01", "K2", "K2", "2023-05-25", "01001"),  # inactive on 31 August (98 days)
+        req("02", "K3", "K3", "2023-07-10", "02002"),  # first seen in 02 while 02 is outside the perimeter
+    ])
+    assert _flows(conn, "84", "2023-05") == {"ACTIFS": 2, "ENTREES_NOUVEAUX": 2, "SOLDE_ACTIFS": 2}
+    # June: 02 leaves the perimeter, at D0 as at D1: K1 is in neither stock, so ACTIFS_DEBUT (1) ≠ May's ACTIFS (2)
+    assert _flows(conn, "84", "2023-06") == {"ACTIFS": 1, "ACTIFS_DEBUT": 1}
+    assert _flows(conn, "84", "2023-07") == {"ACTIFS": 1, "ACTIFS_DEBUT": 1}
+    # August: 02 is back, at D0 too: K1 and K3 are in the stock at D0 (ACTIFS_DEBUT 3 ≠ July's ACTIFS 1), K3
+    # never enters by a flow; K2 leaves by inactivity
+    assert _flows(conn, "84", "2023-08") == {"ACTIFS": 2, "ACTIFS_DEBUT": 3, "SORTIES_INACTIVITE": 1,
+                                             "SOLDE_ACTIFS": -1}
+    assert _flows(conn, "02", "2023-08") == {"ACTIFS": 2, "ACTIFS_DEBUT": 2}
+    assert _flows(conn, "84", "2023-09") == {"ACTIFS": 2, "ACTIFS_DEBUT": 2}
+    assert _flows(conn, "84", "2023-10") == {"ACTIFS_DEBUT": 2, "SORTIES_INACTIVITE": 2, "SOLDE_ACTIFS": -2}
+    # the identity holds every covered month of 84, of France and of each département
+    for territoire in ("84", "FR", "01", "02"):
+        months, failures = _identity_failures(conn, territoire)
+        assert months == 35 if territoire != "02" else months == 33, territoire  # 2021-01 absent (and 02's June, July)
+        assert failures == 0, territoire
+    # the year: no identity is claimed (flows 2 − 3 = −1 = SOLDE_ACTIFS, stocks of December and January 0)
+    year = _values(conn, "84", "2023")
+    assert {c: year[c] for c in CODES} == {"ACTIFS": 0, "ACTIFS_DEBUT": 0, "ENTREES_NOUVEAUX": 2,
+                                           "ENTREES_RETOUR_LOGEMENT": 0, "ENTREES_RETOUR_INACTIVITE": 0,
+                                           "TRANSFERTS_ENTRANTS": 0, "SORTIES_LOGEMENT": 0, "SORTIES_INACTIVITE": 3,
+                                           "TRANSFERTS_SORTANTS": 0, "SOLDE_ACTIFS": -1}
+
+
 def test_the_identity_holds_for_every_territory_and_month(tmp_path):
     conn = _ledger(tmp_path, [
         req("01", "R1", "H1", "2023-03-10", "01001"), req("02", "R2", "H1", "2023-04-10", "02001"),

@@ -217,3 +217,36 @@ def test_tiny_scale_with_empty_departement_years(tmp_path: Path):
     assert len(files) == 101 * 12
     header_only = [p for p in files if len(p.read_text(encoding="utf-8").splitlines()) == 1]
     assert header_only  # some département-months without any request
+
+
+def test_household_pathways_for_the_ledger(clean: Path):
+    """Section G needs households that come back after housing (after a few days, weeks, months, a year
+    or more), that move to another département, and that make several requests."""
+    siao = pl.scan_csv(str(clean / "siao" / "siao_*.csv"), separator=";", infer_schema=False).collect()
+    latest = siao.sort("Date d'extraction").unique(["Département SIAO", "Numéro demande"], keep="last").with_columns(
+        pl.col("Date de la demande").str.to_date("%d/%m/%Y").alias("d"),
+        pl.col("Date de sortie").str.to_date("%d/%m/%Y").alias("sortie"))
+    per_household = latest.group_by("Numéro ménage").agg(
+        pl.len().alias("n"), pl.col("Département SIAO").n_unique().alias("deps"))
+    assert per_household["n"].mean() > 2.5
+    # households of one département seen later in another (the national mobile pool aside: 2 % of requests)
+    local = per_household.filter(~pl.col("Numéro ménage").str.starts_with("MEN0000"))
+    assert local.filter(pl.col("deps") >= 2).height > 0.02 * local.height
+    # after an exit to housing, the household's next request: within 14 days, weeks, months, one to two years
+    logement = ["Logement social", "Logement privé", "Pension de famille", "Résidence sociale / FJT",
+                "Intermédiation locative"]
+    exits = latest.filter(pl.col("Destination à la sortie").is_in(logement)).select("Numéro ménage", "sortie")
+    delays = (exits.join(latest.select("Numéro ménage", "d"), on="Numéro ménage")
+              .filter(pl.col("d") > pl.col("sortie"))
+              .with_columns((pl.col("d") - pl.col("sortie")).dt.total_days().alias("j"))
+              .group_by("Numéro ménage", "sortie").agg(pl.col("j").min()))
+    bands = [(1, 13), (15, 90), (91, 365), (366, 730)]
+    counts = [delays.filter(pl.col("j").is_between(lo, hi)).height for lo, hi in bands]
+    assert min(counts[:3]) >= 100 and counts[3] >= 5, counts  # two simulated years: few after more than one
+    # the truth sees them: returns after housing and transfers between départements
+    truth = _truth(clean).filter(pl.col("periode") == "2019")
+    dep = truth.filter(pl.col("territoire_type") == "departement")
+    assert dep.filter(pl.col("indicateur") == "TRANSFERTS_ENTRANTS")["valeur"].sum() > 100
+    fr = dict(truth.filter(pl.col("territoire_code") == "FR").select("indicateur", "valeur").iter_rows())
+    assert fr["ENTREES_RETOUR_LOGEMENT"] > 100 and fr["TRANSFERTS_ENTRANTS"] == 0  # France: no move leaves it
+    assert 0 < fr["RETOUR_0_6M"] < 100 and fr["DUREE_EPISODE"] > 0
