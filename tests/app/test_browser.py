@@ -47,7 +47,8 @@ ERREUR = re.compile(r"Traceback|\w*(?:Error|Exception)\b")
 # English messages of Streamlit, Python or a library that would reach the reader untranslated
 ANGLAIS = re.compile(
     r"\b(?:[Ee]rror|[Ww]arning|[Ff]ailed|[Ii]nvalid|[Nn]ot found|[Nn]o such|[Cc]annot|[Cc]ould not|[Uu]nable to|"
-    r"Something went wrong|Please|does not exist|is not|No data|Drag and drop|Browse files|Limit \d+\s?MB)\b"
+    r"Something went wrong|Please|does not exist|is not|No data|Drag and drop|Browse files|Upload|per file|"
+    r"Limit \d+\s?MB)\b"
 )
 # what an unformatted missing value looks like once printed: never shown to a reader
 VIDE_BRUT = re.compile(r"(?<![\w-])(?:None|nan|NaN|null|NaT|<NA>)(?![\w-])")
@@ -86,8 +87,13 @@ def serveur(tmp_path):
         publication = str(tmp_path / "observatoire.duckdb")
         construire(publication)
     port = _port_libre()
+    from observatory_app import comptes
+
+    # the accounts file, outside the repository: Paris's coordinator may deposit files of the 75 only
+    (tmp_path / "comptes_depot.csv").write_text(
+        f"identifiant;departements;empreinte\n{IDENTIFIANT};75;{comptes.empreinte(MOT_DE_PASSE)}\n", encoding="utf-8")
     env = dict(os.environ, OBSERVATOIRE_PUBLICATION=publication, OBSERVATOIRE_LANDING=str(tmp_path / "landing"),
-               OBSERVATOIRE_DEPOT_JETON=JETON)
+               OBSERVATOIRE_DEPOT_COMPTES=str(tmp_path / "comptes_depot.csv"))
     journal = open(tmp_path / "streamlit.log", "w")
     processus = subprocess.Popen(
         [
@@ -280,13 +286,18 @@ def cliquer_deux_fois(page, libelle: str, extension: str, dossier: Path) -> list
     return contenus
 
 
-JETON = "jeton-des-coordinateurs"
+IDENTIFIANT, MOT_DE_PASSE = "siao-paris", "mot de passe de la coordination"
+# the French texts drawn by CSS in place of the uploader's own English ones
+TEXTES_TELEVERSEMENT_JS = """() => Array.from(document.querySelectorAll('[data-testid="stFileUploader"] *'))
+    .map(e => getComputedStyle(e, '::after').content).filter(c => c && c !== 'none' && c !== 'normal')"""
 
 
 def _saisir_jeton(page) -> None:
-    champ = page.get_by_label("Jeton de dépôt (coordinateurs)")
-    champ.fill(JETON)
-    champ.press("Enter")
+    """Logs in with the test account (the session keeps it until « Se déconnecter »)."""
+    if page.get_by_role("button", name="Se déconnecter").count() == 0:
+        page.get_by_label("Identifiant").fill(IDENTIFIANT)
+        page.get_by_label("Mot de passe").fill(MOT_DE_PASSE)
+        page.get_by_role("button", name="Se connecter").click()
     page.locator('[data-testid="stFileUploader"]').wait_for(timeout=20_000)
 
 
@@ -324,6 +335,16 @@ def test_toutes_les_pages_dans_chromium(serveur):
                 page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
             _verifier_sans_erreur(page, "Fiche territoire (après les téléchargements)")
 
+            # The upload page once logged in: the uploader's texts in French (its English ones hidden).
+            page.goto(f"{url}/depot", wait_until="domcontentloaded")
+            _attendre_rendu(page, "Déposer un export")
+            _saisir_jeton(page)
+            problemes = verifier_page(page, "Déposer un export (connecté)", publies)
+            assert not problemes, "\n".join(problemes)
+            textes = " ".join(page.evaluate(TEXTES_TELEVERSEMENT_JS))
+            assert "Parcourir" in textes and "Glissez-déposez le fichier ici" in textes and "200 Mo au plus" in textes, textes
+            page.screenshot(path=str(ARTEFACTS / "page_depot_connecte.png"), full_page=True)
+
             # The upload page with a real file: problems listed with line and column, nothing deposited.
             fichier = tmp_path / "siao_75_2023-04.csv"
             fichier.write_text(csv_text(SIAO_HEADER, [SIAO_ROW, row(SIAO_ROW, **{"Date de la demande": "31/02/2023"})]))
@@ -354,8 +375,25 @@ def test_toutes_les_pages_dans_chromium(serveur):
             _verifier_sans_erreur(page, "Déposer un export (fichier propre)")
             page.screenshot(path=str(ARTEFACTS / "page_depot_depose.png"), full_page=True)
             deposes = sorted(f.relative_to(tmp_path / "landing").as_posix() for f in (tmp_path / "landing").rglob("*") if f.is_file())
-            assert deposes == ["siao/siao_75_2023-05.csv"]
+            assert deposes == ["depots.log", "siao/siao_75_2023-05.csv"]
             assert (tmp_path / "landing" / "siao" / "siao_75_2023-05.csv").read_bytes() == propre.read_bytes()
+            from observatory_app import depot
+
+            (entree,) = depot.journal(tmp_path / "landing")
+            assert (entree["compte"], entree["fichier"], entree["octets"]) == (IDENTIFIANT, "siao/siao_75_2023-05.csv", propre.stat().st_size)
+
+            # A clean file of another département: refused, with the reason, and no button.
+            autre = tmp_path / "propre" / "siao_33_2023-05.csv"
+            autre.write_text(csv_text(SIAO_HEADER, [SIAO_ROW]))
+            page.goto(f"{url}/depot", wait_until="domcontentloaded")
+            _attendre_rendu(page, "Déposer un export")
+            _saisir_jeton(page)
+            page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(autre))
+            page.get_by_text("concerne le département 33").first.wait_for(timeout=20_000)
+            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
+            assert page.get_by_role("button", name="Déposer dans le dossier de dépôt").count() == 0
+            assert not (tmp_path / "landing" / "siao" / "siao_33_2023-05.csv").exists()
+            assert len(depot.journal(tmp_path / "landing")) == 1
         finally:
             navigateur.close()
             publies.close()
