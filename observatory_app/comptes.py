@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     prints the account's line for the accounts file (DEPARTEMENTS: `33`, `33|40` or `*`)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 2:
-        print("usage : python -m observatory_app.comptes IDENTIFIANT DEPARTEMENTS (ex. 33, 33|40 ou *)", file=sys.stderr)
+        print("usage : python -m observatory_app.comptes IDENTIFIANT DEPARTEMENTS (ex. 33, 33|40 ou *)",
+              file=sys.stderr)
         return 2
     identifiant, departements = args
     mot_de_passe = getpass.getpass("Mot de passe : ")

@@ -174,12 +174,17 @@ CSS_TELEVERSEMENT = f"""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "Glissez-déposez le fichier ici ou cliquez sur « Parcourir » · {TAILLE_MAX_MO} Mo au plus · .csv";
 }}
-[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child) > span {{ display: none; }}
-[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child)::after {{ content: "Déposez le fichier ici"; }}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child) > span {{
+  display: none;
+}}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child)::after {{
+  content: "Déposez le fichier ici";
+}}
 [data-testid="stFileChipName"] + * {{ display: none; }}
 [data-testid="stFileChip"] [role="alert"] {{ display: none; }}
 [data-testid="stFileChip"]:has([role="alert"])::after {{
-  content: "Fichier refusé par le navigateur : plus de {TAILLE_MAX_MO} Mo, ou plusieurs fichiers à la fois (un seul fichier .csv de {TAILLE_MAX_MO} Mo au plus)";
+  content: "Fichier refusé par le navigateur : plus de {TAILLE_MAX_MO} Mo, ou plusieurs fichiers à la fois "
+    "(un seul fichier .csv de {TAILLE_MAX_MO} Mo au plus)";
   font-size: 0.875rem; color: rgb(255, 43, 43);
 }}
 </style>"""

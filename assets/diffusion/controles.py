@@ -15,7 +15,7 @@ the details of a check on confidential tables could list the very values the sec
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import dagster as dg
 import polars as pl
@@ -69,7 +69,7 @@ def ligne(evaluation, groupe: str | None, quand: float) -> dict[str, object]:
         "success": bool(evaluation.passed),
         "observed": f"{etat}{' — ' + resume if resume else ''}",
         "details": details,
-        "run_at": datetime.fromtimestamp(quand, timezone.utc).replace(tzinfo=None),
+        "run_at": datetime.fromtimestamp(quand, UTC).replace(tzinfo=None),
     }
 
 
@@ -101,6 +101,6 @@ def resultats(context: dg.AssetExecutionContext) -> pl.DataFrame:
                 "table_name": ".".join(cle.asset_key.path), "success": False,
                 "observed": "en échec (erreur) — le contrôle n'a pas pu s'exécuter (erreur ou étape amont en échec)",
                 "details": "",
-                "run_at": datetime.fromtimestamp(enregistrement.create_timestamp, timezone.utc).replace(tzinfo=None),
+                "run_at": datetime.fromtimestamp(enregistrement.create_timestamp, UTC).replace(tzinfo=None),
             })
     return pl.DataFrame(lignes, schema=SCHEMA).sort(["success", "suite", "expectation"])

@@ -264,7 +264,9 @@ def build(
             conn.execute(read_sql("qualite_controles" if has_controles else "qualite_controles_vide")).fetchall()
             if controles is not None and controles.height:  # the asset checks' results (assets/diffusion/controles.py)
                 conn.register("controles_dagster", controles.to_arrow())
-                conn.execute("insert into publication.qualite_controles by name select * from controles_dagster").fetchall()
+                conn.execute(
+                    "insert into publication.qualite_controles by name select * from controles_dagster"
+                ).fetchall()
                 conn.unregister("controles_dagster")
             has_objectifs = conn.sql(
                 "select count(*) from duckdb_tables() where database_name = 'entrepot' "

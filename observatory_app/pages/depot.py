@@ -4,7 +4,8 @@ import polars as pl
 import streamlit as st
 
 from assets.ingest.naming import expected_names
-from observatoire_commun import format as fr, presentation
+from observatoire_commun import format as fr
+from observatoire_commun import presentation
 from observatory_app import comptes, depot
 
 st.title("Déposer un export")

@@ -60,7 +60,8 @@ FIGURES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).m
 # the page's text as read, without the names of Material icons (« warning » is drawn as an icon)
 TEXTE_JS = """() => {
     const icones = Array.from(document.querySelectorAll(
-        '[data-testid="stMain"] [data-testid="stIconMaterial"], [data-testid="stMain"] [data-testid="stAlertDynamicIcon"]'));
+        '[data-testid="stMain"] [data-testid="stIconMaterial"], '
+        + '[data-testid="stMain"] [data-testid="stAlertDynamicIcon"]'));
     const avant = icones.map(e => e.style.display);
     icones.forEach(e => { e.style.display = 'none'; });
     const texte = document.querySelector('[data-testid="stMain"]').innerText;
@@ -68,7 +69,8 @@ TEXTE_JS = """() => {
     return texte;
 }"""
 CELLULES_JS = """() => Array.from(document.querySelectorAll(
-    '[data-testid="stDataFrame"] td, [data-testid="stDataFrame"] th, [data-testid="stTable"] td, [data-testid="stTable"] th'
+    '[data-testid="stDataFrame"] td, [data-testid="stDataFrame"] th, '
+    + '[data-testid="stTable"] td, [data-testid="stTable"] th'
 )).map(e => e.textContent)"""
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} absent: browser test skipped (CI installs chromium)")
@@ -183,12 +185,13 @@ def verifier_figures(nom: str, figures: list[dict], publies) -> list[str]:
             if not territoire or territoire not in publies.territoires:
                 continue
             periodes, valeurs = (trace["y"], trace["x"]) if trace["orientation"] == "h" else (trace["x"], trace["y"])
-            points = [(str(p), _nombre(v)) for p, v in zip(periodes, valeurs) if _nombre(v) is not None]
+            points = [(str(p), _nombre(v)) for p, v in zip(periodes, valeurs, strict=False) if _nombre(v) is not None]
             if not points or any(v != 0 for _, v in points):
                 continue
             indicateur = publies.indicateur(titre)
             if indicateur is None:
-                problemes.append(f"{nom} : « {titre} », série de {territoire} entièrement à 0, indicateur non identifié")
+                problemes.append(
+                    f"{nom} : « {titre} », série de {territoire} entièrement à 0, indicateur non identifié")
                 continue
             reels = publies.valeurs(indicateur, territoire, [p for p, _ in points])
             if any(v != 0 for v in reels):
@@ -206,8 +209,12 @@ class Publies:
         import duckdb
 
         self.conn = duckdb.connect(chemin, read_only=True)
-        self.territoires = {t for (t,) in self.conn.sql("select distinct territoire_libelle from publication.indicateurs").fetchall()}
-        self.libelles = sorted(self.conn.sql("select code, libelle from publication.catalogue").fetchall(), key=lambda r: -len(r[1]))
+        self.territoires = {
+            t for (t,) in self.conn.sql("select distinct territoire_libelle from publication.indicateurs").fetchall()
+        }
+        self.libelles = sorted(
+            self.conn.sql("select code, libelle from publication.catalogue").fetchall(), key=lambda r: -len(r[1])
+        )
 
     def indicateur(self, titre: str) -> str | None:
         return next((code for code, libelle in self.libelles if titre.startswith(libelle)), None)
@@ -232,7 +239,8 @@ def verifier_page(page, nom: str, publies: Publies) -> list[str]:
         timeout=20_000,
     )
     texte = page.evaluate(TEXTE_JS)
-    return verifier_textes(nom, texte, page.evaluate(CELLULES_JS)) + verifier_figures(nom, page.evaluate(FIGURES_JS), publies)
+    return (verifier_textes(nom, texte, page.evaluate(CELLULES_JS))
+            + verifier_figures(nom, page.evaluate(FIGURES_JS), publies))
 
 
 def _format_correct(contenu: bytes, extension: str) -> bool:
@@ -330,7 +338,8 @@ def test_toutes_les_pages_dans_chromium(serveur):
                 assert len(contenus) == 2
                 for i, contenu in enumerate(contenus, start=1):
                     assert contenu, f"{libelle}, clic {i} : fichier vide"
-                    assert _format_correct(contenu, extension), f"{libelle}, clic {i} : pas un {extension} de l'observatoire"
+                    assert _format_correct(contenu, extension), (
+                        f"{libelle}, clic {i} : pas un {extension} de l'observatoire")
                 assert contenus[0] == contenus[1] or extension == "xlsx", f"{libelle} : deux fichiers différents"
                 page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
             _verifier_sans_erreur(page, "Fiche territoire (après les téléchargements)")
@@ -342,7 +351,8 @@ def test_toutes_les_pages_dans_chromium(serveur):
             problemes = verifier_page(page, "Déposer un export (connecté)", publies)
             assert not problemes, "\n".join(problemes)
             textes = " ".join(page.evaluate(TEXTES_TELEVERSEMENT_JS))
-            assert "Parcourir" in textes and "Glissez-déposez le fichier ici" in textes and "200 Mo au plus" in textes, textes
+            for attendu in ("Parcourir", "Glissez-déposez le fichier ici", "200 Mo au plus"):
+                assert attendu in textes, textes
             page.screenshot(path=str(ARTEFACTS / "page_depot_connecte.png"), full_page=True)
 
             # The upload page with a real file: problems listed with line and column, nothing deposited.
@@ -380,7 +390,8 @@ def test_toutes_les_pages_dans_chromium(serveur):
             from observatory_app import depot
 
             (entree,) = depot.journal(tmp_path / "landing")
-            assert (entree["compte"], entree["fichier"], entree["octets"]) == (IDENTIFIANT, "siao/siao_75_2023-05.csv", propre.stat().st_size)
+            assert (entree["compte"], entree["fichier"], entree["octets"]) == (
+                IDENTIFIANT, "siao/siao_75_2023-05.csv", propre.stat().st_size)
 
             # A clean file of another département: refused, with the reason, and no button.
             autre = tmp_path / "propre" / "siao_33_2023-05.csv"

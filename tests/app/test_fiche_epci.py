@@ -51,7 +51,7 @@ def test_fiche_epci_pairs_de_meme_taille(publication_epci):
                      "('epci', '200069193', 'CC de la Dombes', null, null, 12000)")
         for siren, libelle, valeurs in (("200046977", "Métropole de Lyon", (500.0, 520.0)),
                                         ("200069193", "CC de la Dombes", (20.0, 30.0))):
-            for periode, valeur in zip(("2023", "2024"), valeurs):
+            for periode, valeur in zip(("2023", "2024"), valeurs, strict=True):
                 conn.execute(
                     "insert into publication.indicateurs by name select 'ATTR_SD' as indicateur, 'epci' as territoire_type, "
                     "? as territoire_code, ? as territoire_libelle, ? as periode, ? as valeur, ? as numerateur, "

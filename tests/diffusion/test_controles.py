@@ -22,7 +22,7 @@ from tests.diffusion.test_assets import resources
 MENSUEL = [
     ("2017-2022", "departement", code, date(2024, mois, 1), date(2024, 1, 1), "cumul", valeur)
     for code, valeurs in (("33", (10.0, 25.0, 0.0)), ("40", (4.0, 9.0, 0.0)))
-    for mois, valeur in zip((1, 2, 3), valeurs)
+    for mois, valeur in zip((1, 2, 3), valeurs, strict=True)
 ]
 
 
@@ -75,7 +75,8 @@ def test_un_controle_du_barometre_en_echec_est_publie_en_echec(paths, monkeypatc
     # the report's quality section reads the file's tables (the hand-made file has no complete year
     # for a whole report: the section is built from its tables alone)
     with duckdb.connect(str(paths["publication"]), read_only=True) as conn:
-        tables = {t: conn.sql(f"select * from publication.{t}").pl() for t in ("qualite", "qualite_controles", "indicateurs")}
+        tables = {t: conn.sql(f"select * from publication.{t}").pl()
+                  for t in ("qualite", "qualite_controles", "indicateurs")}
     section = qualite(SimpleNamespace(qualite=tables["qualite"], qualite_controles=tables["qualite_controles"],
                                       indicateurs=tables["indicateurs"], annee=2024))
     assert section["controles"][0]["expectation"] == "mois_codes_a_zero"
