@@ -186,3 +186,18 @@ def test_depot_accepte_inscrit_au_journal(tmp_path):
     with pytest.raises(depot.DepotRefuse):
         depot.deposer("siao_33_2023-04.csv", contenu, landing, PARIS)
     assert len(depot.journal(landing)) == 2
+
+
+def test_ligne_de_compte_ecrite_par_la_commande(tmp_path, monkeypatch, capsys):
+    """`python -m observatory_app.comptes IDENTIFIANT DEPARTEMENTS` prints a line the accounts file
+    accepts, with which the password (and only it) logs in; a short password is refused."""
+    saisies = iter(["mot de passe de la Gironde", "mot de passe de la Gironde"])
+    monkeypatch.setattr(comptes.getpass, "getpass", lambda _invite: next(saisies))
+    assert comptes.main(["siao-gironde-landes", "33|40"]) == 0
+    ligne = capsys.readouterr().out.strip()
+    assert ligne.startswith("siao-gironde-landes;33|40;scrypt$") and "Gironde" not in ligne
+    fichier = _fichier_comptes(tmp_path, ligne)
+    assert comptes.authentifier("siao-gironde-landes", "mot de passe de la Gironde", fichier).departements == {"33", "40"}
+    assert comptes.authentifier("siao-gironde-landes", "mot de passe", fichier) is None
+    monkeypatch.setattr(comptes.getpass, "getpass", lambda _invite: "court")
+    assert comptes.main(["x", "33"]) == 1
