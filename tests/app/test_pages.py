@@ -382,3 +382,22 @@ def test_trajectoire_lue_dans_l_evaluation(publication):
     at.selectbox(key="indicateur").set_value("DEM_URG").run()
     assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "—"
     assert "seulement pour les indicateurs évalués (ATTR_SD_100K, TX_ATTR_SD)" in texte(at)
+
+
+def test_qualite_controle_dagster_en_echec_en_premier(publication):
+    """A failed Dagster asset check (a Baromètre trap) is counted and listed first, its suite in French."""
+    import duckdb
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute(
+            "insert into publication.qualite_controles values ('controles_dagster_barometre', 'mois_codes_a_zero', "
+            "'staging.barometre_mensuel', false, 'en échec (avertissement) — lignes en défaut : 489', '', "
+            "timestamp '2025-01-02 03:04:06')"
+        )
+    at = ouvrir("pages/qualite.py")
+    assert any("1 contrôle(s) en échec sur 2" in e.value for e in at.error)
+    controles = tableau(at, "Exécuté le (heure de Paris)")
+    premier = controles.iloc[0]
+    assert (premier["Suite"], premier["Contrôle"], premier["Résultat"]) == (
+        "Contrôles Dagster, Baromètre", "mois_codes_a_zero", "échec")
+    assert controles.iloc[1]["Suite"] == "Great Expectations, indicateurs publiés"

@@ -80,6 +80,7 @@ def test_un_controle_du_barometre_en_echec_est_publie_en_echec(paths, monkeypatc
     section = qualite(SimpleNamespace(qualite=tables["qualite"], qualite_controles=tables["qualite_controles"],
                                       indicateurs=tables["indicateurs"], annee=2024))
     assert section["controles"][0]["expectation"] == "mois_codes_a_zero"
+    assert section["controles"][0]["suite"] == "Contrôles Dagster, Baromètre"
     assert section["controles"][0]["resultat"] == "en échec"
     assert section["controles_resume"].startswith("1 en échec, ")
 
