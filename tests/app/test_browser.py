@@ -216,6 +216,13 @@ class Publies:
             self.conn.sql("select code, libelle from publication.catalogue").fetchall(), key=lambda r: -len(r[1])
         )
 
+    def un_territoire_par_niveau(self) -> list[tuple[str, str]]:
+        """The first territory (by label) of each level of the picker other than the default one."""
+        return self.conn.sql(
+            "select territoire_type, min(territoire_libelle) from publication.territoires "
+            "where territoire_type in ('departement', 'region', 'epci') group by 1 order by 1"
+        ).fetchall()
+
     def indicateur(self, titre: str) -> str | None:
         return next((code for code, libelle in self.libelles if titre.startswith(libelle)), None)
 
@@ -328,6 +335,19 @@ def test_toutes_les_pages_dans_chromium(serveur):
                 _verifier_sans_erreur(page, titre)
                 problemes += verifier_page(page, titre, publies)
                 page.screenshot(path=str(ARTEFACTS / f"page_{chemin or 'vue_nationale'}.png"), full_page=True)
+            # Fiche territoire for one territory of every other level (département, région, EPCI)
+            for territoire_type, libelle in publies.un_territoire_par_niveau():
+                page.goto(f"{url}/fiche_territoire", wait_until="domcontentloaded")
+                _attendre_rendu(page, "Fiche territoire")
+                page.locator('[data-testid="stSelectbox"]').first.click()
+                page.keyboard.type(libelle)
+                page.keyboard.press("Enter")
+                page.locator("h2, h3", has_text="Derniers chiffres").first.wait_for(timeout=20_000)
+                page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=20_000)
+                choisi = page.locator('[data-testid="stSelectbox"] input').first.input_value()
+                assert libelle in choisi, (libelle, choisi)
+                _verifier_sans_erreur(page, f"Fiche territoire ({libelle})")
+                problemes += verifier_page(page, f"Fiche territoire ({libelle})", publies)
             assert not problemes, "\n".join(problemes)
 
             # Downloads of Fiche territoire: each button clicked twice in a row, fast; both files arrive.
