@@ -62,6 +62,29 @@ def libelle_regle(code: str | None) -> str:
     return REGLES.get(code, code)
 
 
+#: French label of each suite of publication.qualite_controles: the Great Expectations suites, and
+#: the Dagster asset checks by group (`controles_dagster_<groupe>`, assets/diffusion/controles.py).
+SUITES = {
+    "publication_indicateurs": "Great Expectations, indicateurs publiés",
+    "publication_territoires": "Great Expectations, territoires publiés",
+}
+GROUPES_CONTROLES = {
+    "barometre": "Baromètre", "siao": "SI-SIAO", "sne": "SNE", "ndls": "Nuit de la Solidarité", "offre": "offre",
+    "reference": "référentiels", "indicateurs": "indicateurs", "evaluation": "évaluation",
+    "publication": "publication",
+}
+
+
+def libelle_suite(code: str | None) -> str:
+    """« Contrôles Dagster, Baromètre » for `controles_dagster_barometre`; an unknown code as is."""
+    if not code:
+        return ""
+    if code.startswith("controles_dagster_"):
+        groupe = code.removeprefix("controles_dagster_")
+        return f"Contrôles Dagster, {GROUPES_CONTROLES.get(groupe, groupe)}"
+    return SUITES.get(code, code)
+
+
 #: Said wherever synthetic (demo) data are shown: banner, chart notes, report.
 MENTION_SYNTHETIQUE = "Données synthétiques de démonstration"
 #: French label of each source code (publication.indicateurs.source, publication.qualite.source).
@@ -92,4 +115,4 @@ def note(source: str | None, periode: str, synthetique: bool) -> str:
 
 __all__ = ["ANNEE_REFERENCE_GROUPE", "CHIFFRES_CLES", "EVALUATION_INDICATEURS", "FUSEAU", "MENTION_SYNTHETIQUE",
            "PREMIER_APPEL", "REGLES", "SECTIONS", "SEUIL_SECRET_DEFAUT", "SOURCES", "annee_reference",
-           "libelle_regle", "libelle_source", "note"]
+           "libelle_regle", "libelle_source", "libelle_suite", "note"]

@@ -4,17 +4,24 @@ The bytes are checked with the very code of ingestion (`assets.ingest.report.che
 are written to a temporary file carrying the uploaded name (the name gives the source), checked,
 and only a clean file (exit code 0) may be copied to `<landing>/<source>/<name>`. Nothing is
 ever written elsewhere: names with a path separator or `..` are refused, and the resolved target
-must lie inside the landing folder.
+must lie inside the landing folder. A deposit needs an account (`observatory_app.comptes`) allowed
+to deposit files of the file's département, and is written in `<landing>/depots.log`.
 """
 
 from __future__ import annotations
 
-import hmac
+import hashlib
+import json
 import os
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from observatory_app import comptes
+from observatory_app.comptes import Compte
 
 TAILLE_MAX_MO = 200
 TAILLE_MAX = TAILLE_MAX_MO * 1024 * 1024  # octets
@@ -119,8 +126,15 @@ def cible(nom: str, landing: Path | str) -> Path:
     return chemin
 
 
-def deposer(nom: str, contenu: bytes, landing: Path | str) -> Path:
-    """Re-checks the bytes and copies a clean file into the landing folder; returns its path."""
+def deposer(nom: str, contenu: bytes, landing: Path | str, compte: Compte | None) -> Path:
+    """Re-checks the account's right on the file's département and the bytes, copies a clean file
+    into the landing folder and writes the deposit in the deposits log; returns its path."""
+    if compte is None:
+        raise DepotRefuse(comptes.refus(None, nom))
+    source_du_nom(verifier_nom(nom))  # a bad name is refused for its name, before the département is read from it
+    motif = comptes.refus(compte, nom)
+    if motif is not None:
+        raise DepotRefuse(motif)
     verification = verifier(nom, contenu)
     if not verification.propre:
         raise DepotRefuse("Le fichier n'est pas conforme : corrigez les problèmes signalés avant de le déposer.")
@@ -146,24 +160,62 @@ def deposer(nom: str, contenu: bytes, landing: Path | str) -> Path:
         ) from None
     finally:
         provisoire.unlink(missing_ok=True)
+    journaliser(landing, compte, chemin, contenu)  # type: ignore[arg-type]
     return chemin
 
 
 MODE_FICHIER = 0o644
-VARIABLE_JETON = "OBSERVATOIRE_DEPOT_JETON"
+#: Streamlit's uploader has no locale option (its label and help are the only texts it takes): its
+#: own texts are hidden and French ones drawn in their place by CSS (`::after`), the known workaround.
+CSS_TELEVERSEMENT = f"""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {{ content: "Parcourir"; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "Glissez-déposez le fichier ici ou cliquez sur « Parcourir » · {TAILLE_MAX_MO} Mo au plus · .csv";
+}}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child) > span {{
+  display: none;
+}}
+[data-testid="stFileUploaderDropzone"] > div:not([data-testid]):has(> span:only-child)::after {{
+  content: "Déposez le fichier ici";
+}}
+[data-testid="stFileChipName"] + * {{ display: none; }}
+[data-testid="stFileChip"] [role="alert"] {{ display: none; }}
+[data-testid="stFileChip"]:has([role="alert"])::after {{
+  content: "Fichier refusé par le navigateur : plus de {TAILLE_MAX_MO} Mo, ou plusieurs fichiers à la fois "
+    "(un seul fichier .csv de {TAILLE_MAX_MO} Mo au plus)";
+  font-size: 0.875rem; color: rgb(255, 43, 43);
+}}
+</style>"""
+#: The deposits log, at the landing folder's root (never read by the pipeline, which reads `<source>/*.csv`).
+JOURNAL = "depots.log"
 
 
-def jeton_configure() -> bool:
-    """Whether deposits are enabled: a coordinators' token is set in OBSERVATOIRE_DEPOT_JETON."""
-    return bool(os.environ.get(VARIABLE_JETON, "").strip())
+def journaliser(landing: Path | str, compte: Compte, chemin: Path, contenu: bytes) -> dict[str, object]:
+    """Appends one JSON line to `<landing>/depots.log`: when (Europe/Paris), who (the account), the
+    file (path under the landing folder), its size in bytes and SHA-256. One `write` in append mode."""
+    entree = {
+        "horodatage": datetime.now(ZoneInfo("Europe/Paris")).isoformat(timespec="seconds"),
+        "compte": compte.identifiant,
+        "fichier": chemin.relative_to(Path(landing).resolve()).as_posix(),
+        "octets": len(contenu),
+        "sha256": hashlib.sha256(contenu).hexdigest(),
+    }
+    descripteur = os.open(Path(landing) / JOURNAL, os.O_WRONLY | os.O_CREAT | os.O_APPEND, MODE_FICHIER)
+    try:
+        os.write(descripteur, (json.dumps(entree, ensure_ascii=False) + "\n").encode("utf-8"))
+    finally:
+        os.close(descripteur)
+    return entree
 
 
-def jeton_valide(saisi: str | None) -> bool:
-    """Constant-time comparison of the typed token with OBSERVATOIRE_DEPOT_JETON (False when unset)."""
-    attendu = os.environ.get(VARIABLE_JETON, "").strip()
-    if not attendu or not saisi:
-        return False
-    return hmac.compare_digest(saisi.strip().encode("utf-8"), attendu.encode("utf-8"))
+def journal(landing: Path | str) -> list[dict[str, object]]:
+    """The deposits logged in `<landing>/depots.log`, oldest first."""
+    chemin = Path(landing) / JOURNAL
+    if not chemin.exists():
+        return []
+    return [json.loads(ligne) for ligne in chemin.read_text(encoding="utf-8").splitlines() if ligne.strip()]
 
 
 def landing() -> Path:

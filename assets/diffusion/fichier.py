@@ -231,6 +231,7 @@ def build(
     catalogue: Path | str = CATALOGUE_PATH,
     dictionnaire: Path | str = DICTIONNAIRE_PATH,
     regles: Path | str = CONFIG_PATH,
+    controles: pl.DataFrame | None = None,
 ) -> BuildReport:
     """Write the publication file to a new temporary file next to `target`, verify it, swap it in
     with os.replace (a reader never sees a half-written file), then swap in the Parquet folder."""
@@ -261,6 +262,12 @@ def build(
                 "and schema_name = 'publication' and table_name = 'qualite_controles'"
             ).fetchall()[0][0] > 0
             conn.execute(read_sql("qualite_controles" if has_controles else "qualite_controles_vide")).fetchall()
+            if controles is not None and controles.height:  # the asset checks' results (assets/diffusion/controles.py)
+                conn.register("controles_dagster", controles.to_arrow())
+                conn.execute(
+                    "insert into publication.qualite_controles by name select * from controles_dagster"
+                ).fetchall()
+                conn.unregister("controles_dagster")
             has_objectifs = conn.sql(
                 "select count(*) from duckdb_tables() where database_name = 'entrepot' "
                 "and schema_name = 'marts' and table_name = 'objectifs'"

@@ -18,6 +18,7 @@ from assets.rapport.donnees import DonneesRapport
 from observatoire_commun.presentation import (  # one wording with the app  # noqa: F401
     ANNEE_REFERENCE_GROUPE, CHIFFRES_CLES, EVALUATION_INDICATEURS, SECTIONS, annee_reference, libelle_regle,
 )
+from observatoire_commun.presentation import libelle_suite
 from observatoire_commun import format as fr
 from observatoire_commun import ledger
 
@@ -637,7 +638,7 @@ def qualite(d: DonneesRapport) -> dict:
                            "n": fr.nombre(r["n"])})
     controles = []
     for r in d.qualite_controles.iter_rows(named=True) if d.qualite_controles.height else []:
-        controles.append({"suite": r["suite"], "expectation": r["expectation"],
+        controles.append({"suite": libelle_suite(r["suite"]), "expectation": r["expectation"],
                           "resultat": "réussi" if r["success"] else "en échec", "ok": bool(r["success"]),
                           "observe": r.get("observed") or ""})
     controles.sort(key=lambda r: r["ok"])  # failed ones first

@@ -4,7 +4,9 @@ import polars as pl
 import streamlit as st
 
 from assets.ingest.naming import expected_names
-from observatory_app import depot
+from observatoire_commun import format as fr
+from observatoire_commun import presentation
+from observatory_app import comptes, depot
 
 st.title("Déposer un export")
 st.write(
@@ -14,28 +16,56 @@ st.write(
 )
 st.caption(
     # the ingestion's own list (assets.ingest.naming): a name accepted here is a name the pipeline loads
-    f"Noms attendus, à la lettre près (minuscules, extension .csv) : {expected_names()}. "
-    f"Taille maximale : {depot.TAILLE_MAX_MO} Mo."
+    "Noms attendus, à la lettre près (minuscules, extension .csv) : "
+    + ", ".join(f"`{nom}`" for nom in expected_names().split(", ")) + ". "
+    + f"Taille maximale : {depot.TAILLE_MAX_MO} Mo."
 )
 
-if not depot.jeton_configure():
+chemin_comptes = comptes.fichier_comptes()
+if chemin_comptes is None:
     st.info(
-        "Le dépôt est désactivé : il est réservé aux coordinateurs et aucun jeton de dépôt n'est "
-        f"configuré sur ce serveur (variable d'environnement `{depot.VARIABLE_JETON}`). Adressez vos "
+        "Le dépôt est désactivé : il est réservé aux coordinateurs et aucun compte de dépôt n'est "
+        f"configuré sur ce serveur (variable d'environnement `{comptes.VARIABLE_COMPTES}`). Adressez vos "
         "exports à l'équipe de données de l'observatoire."
     )
     st.stop()
-jeton = st.text_input("Jeton de dépôt (coordinateurs)", type="password", key="jeton")
-if not jeton:
-    st.stop()
-if not depot.jeton_valide(jeton):
-    st.error("Jeton de dépôt incorrect : le dépôt est réservé aux coordinateurs.")
+try:
+    comptes.charger(chemin_comptes)
+except comptes.ComptesInvalides as exc:
+    st.error(f"Le dépôt est indisponible : {exc}")
     st.stop()
 
+compte = st.session_state.get("compte_depot")
+if compte is None:
+    with st.form("connexion"):
+        identifiant = st.text_input("Identifiant", key="identifiant")
+        mot_de_passe = st.text_input("Mot de passe", type="password", key="mot_de_passe")
+        connecter = st.form_submit_button("Se connecter")
+    if not connecter:
+        st.stop()
+    compte = comptes.authentifier(identifiant, mot_de_passe, chemin_comptes)
+    if compte is None:
+        st.error("Identifiant ou mot de passe incorrect : le dépôt est réservé aux coordinateurs.")
+        st.stop()
+    st.session_state["compte_depot"] = compte
+    st.rerun()  # the form is not drawn again once connected
+g, d = st.columns([4, 1])
+g.success(f"Connecté : « {compte.identifiant} », dépôts autorisés : fichiers {compte.libelle_departements()}.")
+if d.button("Se déconnecter", key="deconnecter"):
+    del st.session_state["compte_depot"]
+    st.rerun()
+
+# Streamlit has no locale: its uploader's own texts (button, size limit, drag-over text, a refusal
+# by the browser) are replaced in French by CSS, the file's size is shown below in French
+st.html(depot.CSS_TELEVERSEMENT)
 # no `type=` filter: Streamlit's own refusal is in English; the name is checked below, in French
-fichier = st.file_uploader("Export CSV (un fichier .csv)", accept_multiple_files=False, key="export")
+fichier = st.file_uploader(
+    "Export CSV (un fichier .csv)", accept_multiple_files=False, key="export", max_upload_size=depot.TAILLE_MAX_MO,
+    help=f"Glissez-déposez le fichier dans le cadre ou cliquez sur « Parcourir » ; {depot.TAILLE_MAX_MO} Mo au plus.",
+)
 if fichier is None:
     st.stop()
+st.caption(f"Fichier reçu : « {fichier.name} », {fr.nombre(fichier.size)} octets.")
 
 verifier = st.cache_data(max_entries=2, show_spinner="Vérification du fichier…")(depot.verifier)  # not redone on each click
 
@@ -62,7 +92,10 @@ else:
 
 if verification.problemes:
     st.dataframe(
-        pl.DataFrame(verification.problemes, schema={"ligne": pl.Int64, "colonne": pl.String, "regle": pl.String, "message": pl.String})
+        pl.DataFrame(
+            [{**p, "regle": presentation.libelle_regle(p["regle"])} for p in verification.problemes],  # French rule labels
+            schema={"ligne": pl.Int64, "colonne": pl.String, "regle": pl.String, "message": pl.String},
+        )
         .rename({"ligne": "Ligne", "colonne": "Colonne", "regle": "Règle", "message": "Message"}),
         hide_index=True,
         width="stretch",
@@ -77,11 +110,15 @@ if verification.propre:
     except depot.DepotRefuse as exc:
         st.error(str(exc))
         st.stop()
+    motif_compte = comptes.refus(compte, verification.nom)
+    if motif_compte is not None:
+        st.error(motif_compte)
+        st.stop()
     st.caption(f"Destination : `{destination}`")
     if st.button("Déposer dans le dossier de dépôt", type="primary", key="deposer"):
         try:
-            chemin = depot.deposer(verification.nom, contenu, landing)
+            chemin = depot.deposer(verification.nom, contenu, landing, compte)
         except depot.DepotRefuse as exc:
             st.error(str(exc))
         else:
-            st.success(f"Fichier déposé : `{chemin}`")
+            st.success(f"Fichier déposé : `{chemin}` (dépôt inscrit au journal `{depot.JOURNAL}` du dossier de dépôt).")

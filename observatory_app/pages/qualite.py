@@ -146,7 +146,7 @@ else:
     st.success(f"Les {controles.height} contrôles sont réussis.")
 st.dataframe(
     controles.select(
-        pl.col("suite").alias("Suite"),
+        pl.col("suite").map_elements(presentation.libelle_suite, return_dtype=pl.String).alias("Suite"),
         pl.col("expectation").alias("Contrôle"),
         pl.col("table_name").alias("Table"),
         pl.when(pl.col("success")).then(pl.lit("réussi")).otherwise(pl.lit("échec")).alias("Résultat"),

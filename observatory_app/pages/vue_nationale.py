@@ -103,6 +103,9 @@ if evaluation.height:
 ledger.afficher(chemin, "france", "FR", "France", synthetique, version)
 
 st.subheader("Carte des départements")
+# no EPCI map: no EPCI outline is shipped (data/reference/geo holds départements and régions only)
+CARTE_EPCI = ("Pas de carte par EPCI : aucun contour des EPCI n'est disponible hors ligne ; les valeurs publiées "
+              "d'un EPCI sont sur sa Fiche territoire (choix par nom ou SIREN) et dans ses téléchargements.")
 codes = catalogue["code"].to_list()
 col_indicateur, col_annee = st.columns([3, 1])
 libelles_catalogue = dict(zip(codes, catalogue["libelle"].to_list()))
@@ -130,7 +133,8 @@ else:
     st.caption(
         "Départements d'outre-mer en encarts à l'ouest, de haut en bas : Guadeloupe, Martinique, Guyane, La Réunion, Mayotte (échelles différentes). Gris : « s », secret statistique (jamais 0) ; "
         "gris clair : « — », aucune source pour ce département et cette année ; beige : « n.l. », valeur connue "
-        "seulement à un niveau plus large (non localisable dans le département, jamais 0)."
+        "seulement à un niveau plus large (non localisable dans le département, jamais 0). "
+        + CARTE_EPCI
     )
 
 st.subheader("L'observatoire et le Baromètre du Logement d'abord")

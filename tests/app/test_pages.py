@@ -266,29 +266,54 @@ def test_fiche_territoire_offre_non_localisable_jamais_zero(publication):
     assert all(v is None for v in ville["y"])  # a gap, never a line at 0
 
 
-def test_depot_desactive_sans_jeton(publication, monkeypatch):
-    monkeypatch.delenv("OBSERVATOIRE_DEPOT_JETON", raising=False)
+@pytest.fixture
+def comptes_depot(tmp_path, monkeypatch):
+    """An accounts file outside the repository: Paris's coordinator (département 75)."""
+    from observatory_app import comptes
+
+    chemin = tmp_path / "comptes_depot.csv"
+    chemin.write_text(f"identifiant;departements;empreinte\nsiao-paris;75;{comptes.empreinte('bon mot de passe')}\n",
+                      encoding="utf-8")
+    monkeypatch.setenv(comptes.VARIABLE_COMPTES, str(chemin))
+    return chemin
+
+
+def _connecter(at: AppTest, identifiant: str, mot_de_passe: str) -> AppTest:
+    at.text_input(key="identifiant").input(identifiant)
+    at.text_input(key="mot_de_passe").input(mot_de_passe)
+    next(b for b in at.button if b.label == "Se connecter").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_depot_desactive_sans_comptes(publication, monkeypatch):
+    monkeypatch.delenv("OBSERVATOIRE_DEPOT_COMPTES", raising=False)
     at = ouvrir("pages/depot.py")
     assert any("dépôt est désactivé" in i.value for i in at.info)
     assert not at.get("file_uploader") and not at.text_input
 
 
-def test_depot_jeton_incorrect_refuse(publication, monkeypatch):
-    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
+def test_depot_refuse_sans_connexion(publication, comptes_depot):
+    """Without login (or with a wrong password) there is no uploader."""
     at = ouvrir("pages/depot.py")
-    at.text_input(key="jeton").input("mauvais").run()
-    assert any("Jeton de dépôt incorrect" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+    _connecter(at, "siao-paris", "mauvais mot de passe")
+    assert any("Identifiant ou mot de passe incorrect" in e.value for e in at.error)
+    assert not at.get("file_uploader")
+    _connecter(at, "inconnu", "bon mot de passe")
     assert not at.get("file_uploader")
 
 
-def test_depot_page_sans_fichier(publication, monkeypatch):
-    monkeypatch.setenv("OBSERVATOIRE_DEPOT_JETON", "bon-jeton")
-    at = ouvrir("pages/depot.py")
-    at.text_input(key="jeton").input("bon-jeton").run()
+def test_depot_page_sans_fichier(publication, comptes_depot):
+    at = _connecter(ouvrir("pages/depot.py"), "siao-paris", "bon mot de passe")
     assert at.title[0].value == "Déposer un export"
+    assert any("« siao-paris »" in s.value and "département 75" in s.value for s in at.success)
     assert "200 Mo" in texte(at)
     assert len(at.get("file_uploader")) == 1
-    assert not at.button  # nothing to deposit before a file is checked
+    assert not at.text_input  # the login form is gone once connected
+    assert [b.label for b in at.button] == ["Se déconnecter"]  # nothing to deposit before a file is checked
+    next(b for b in at.button if b.label == "Se déconnecter").click().run()
+    assert not at.get("file_uploader") and at.text_input(key="identifiant")
 
 
 def test_vue_nationale_evaluation_avec_intervalles(publication):
@@ -357,3 +382,22 @@ def test_trajectoire_lue_dans_l_evaluation(publication):
     at.selectbox(key="indicateur").set_value("DEM_URG").run()
     assert at.dataframe[0].value.iloc[0]["Écart à la trajectoire"] == "—"
     assert "seulement pour les indicateurs évalués (ATTR_SD_100K, TX_ATTR_SD)" in texte(at)
+
+
+def test_qualite_controle_dagster_en_echec_en_premier(publication):
+    """A failed Dagster asset check (a Baromètre trap) is counted and listed first, its suite in French."""
+    import duckdb
+
+    with duckdb.connect(str(publication)) as conn:
+        conn.execute(
+            "insert into publication.qualite_controles values ('controles_dagster_barometre', 'mois_codes_a_zero', "
+            "'staging.barometre_mensuel', false, 'en échec (avertissement) — lignes en défaut : 489', '', "
+            "timestamp '2025-01-02 03:04:06')"
+        )
+    at = ouvrir("pages/qualite.py")
+    assert any("1 contrôle(s) en échec sur 2" in e.value for e in at.error)
+    controles = tableau(at, "Exécuté le (heure de Paris)")
+    premier = controles.iloc[0]
+    assert (premier["Suite"], premier["Contrôle"], premier["Résultat"]) == (
+        "Contrôles Dagster, Baromètre", "mois_codes_a_zero", "échec")
+    assert controles.iloc[1]["Suite"] == "Great Expectations, indicateurs publiés"
