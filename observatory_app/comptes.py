@@ -13,6 +13,13 @@ national ones included (SNE, offre: files without a département). The password 
 account), written by `python -m observatory_app.comptes IDENTIFIANT DEPARTEMENTS` which asks for the
 password. A line whose `empreinte` is not such a hash refuses the whole file (a password in clear).
 
+When the server has an OpenID Connect provider configured for Streamlit's native `st.login`
+(section `[auth]` of `.streamlit/secrets.toml`), the page signs in through it instead: the account
+is then the line whose `identifiant` is the e-mail address the provider vouches for and whose
+`empreinte` is the word `oidc` (no password is kept, and such an account cannot sign in with one):
+
+    coordination.gironde@example.fr;33;oidc
+
 The département of a file is read from its name, by the ingestion's grammar
 (`assets.ingest.naming`): `siao_<DEP>_…` → DEP; `ndls_<COMMUNE>_…` → the commune's département
 (`97x` for the overseas départements); SNE and offre files are national (no département).
@@ -38,6 +45,10 @@ ENTETE = ("identifiant", "departements", "empreinte")
 #: scrypt cost: N = 2^14, r = 8, p = 1 (16 MiB, about 50 ms a check)
 N, R, P = 2**14, 8, 1
 RACINE = Path(__file__).resolve().parents[1]
+
+
+#: `empreinte` of an account that signs in through the OIDC provider (st.login), never by password.
+OIDC = "oidc"
 
 
 class ComptesInvalides(ValueError):
@@ -126,7 +137,7 @@ def charger(chemin: Path | str) -> dict[str, Compte]:
         if len(champs) != 3:
             raise ComptesInvalides(f"Fichier des comptes de dépôt, ligne {numero} : trois champs attendus.")
         identifiant, departements, valeur = (c.strip() for c in champs)
-        if _parties(valeur) is None:
+        if valeur != OIDC and _parties(valeur) is None:
             raise ComptesInvalides(
                 f"Fichier des comptes de dépôt, ligne {numero} (« {identifiant} ») : l'empreinte n'est pas une "
                 "empreinte scrypt (un mot de passe ne doit jamais être écrit en clair) ; créez-la avec "
@@ -150,6 +161,30 @@ def authentifier(identifiant: str, mot_de_passe: str, chemin: Path | str | None 
     compte = charger(chemin).get(identifiant.strip())
     correct = mot_de_passe_correct(mot_de_passe, compte.empreinte if compte else _LEURRE)
     return compte if compte is not None and correct else None
+
+
+def oidc_configure(secrets: object) -> bool:
+    """Whether Streamlit's `st.login` has a provider: a section `auth` of the secrets with a client
+    (`client_id` at its top level or in a named provider's sub-section)."""
+    try:
+        auth = secrets.get("auth") if hasattr(secrets, "get") else None
+    except Exception:  # noqa: BLE001 — no secrets file at all: Streamlit raises its own error
+        return False
+    if not hasattr(auth, "get"):
+        return False
+    if auth.get("client_id"):
+        return True
+    return any(hasattr(v, "get") and v.get("client_id") for v in auth.values())
+
+
+def compte_oidc(email: str | None, chemin: Path | str | None = None) -> Compte | None:
+    """The account of the e-mail address the OIDC provider vouched for (an `oidc` line whose
+    identifiant is that address, compared without case), else None."""
+    chemin = chemin if chemin is not None else fichier_comptes()
+    if chemin is None or not email:
+        return None
+    cle = email.strip().casefold()
+    return next((c for c in charger(chemin).values() if c.empreinte == OIDC and c.identifiant.casefold() == cle), None)
 
 
 def departement_du_fichier(nom: str) -> str | None:

@@ -36,7 +36,20 @@ except comptes.ComptesInvalides as exc:
     st.stop()
 
 compte = st.session_state.get("compte_depot")
-if compte is None:
+if comptes.oidc_configure(st.secrets):
+    # Streamlit's native sign-in (OIDC): the provider vouches for the e-mail address, the accounts
+    # file says which départements it may deposit for (a line `adresse;33;oidc`)
+    if not getattr(st.user, "is_logged_in", False):
+        st.button("Se connecter avec le fournisseur d'identité", key="oidc", on_click=st.login)
+        st.stop()
+    compte = comptes.compte_oidc(st.user.get("email"), chemin_comptes)
+    if compte is None:
+        st.error(f"« {st.user.get('email') or 'adresse inconnue'} » n'a pas de compte de dépôt : le dépôt est "
+                 "réservé aux coordinateurs inscrits dans le fichier des comptes.")
+        st.button("Se déconnecter", key="oidc_sortie", on_click=st.logout)
+        st.stop()
+    st.session_state["compte_depot"] = compte
+elif compte is None:
     with st.form("connexion"):
         identifiant = st.text_input("Identifiant", key="identifiant")
         mot_de_passe = st.text_input("Mot de passe", type="password", key="mot_de_passe")
@@ -53,6 +66,8 @@ g, d = st.columns([4, 1])
 g.success(f"Connecté : « {compte.identifiant} », dépôts autorisés : fichiers {compte.libelle_departements()}.")
 if d.button("Se déconnecter", key="deconnecter"):
     del st.session_state["compte_depot"]
+    if comptes.oidc_configure(st.secrets):
+        st.logout()
     st.rerun()
 
 # Streamlit has no locale: its uploader's own texts (button, size limit, drag-over text, a refusal

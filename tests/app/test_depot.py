@@ -201,3 +201,26 @@ def test_ligne_de_compte_ecrite_par_la_commande(tmp_path, monkeypatch, capsys):
     assert comptes.authentifier("siao-gironde-landes", "mot de passe", fichier) is None
     monkeypatch.setattr(comptes.getpass, "getpass", lambda _invite: "court")
     assert comptes.main(["x", "33"]) == 1
+
+
+def test_comptes_oidc_par_adresse_jamais_par_mot_de_passe(tmp_path):
+    """A line `adresse;33;oidc` is an account of the OIDC sign-in (st.login): found by the address the
+    provider vouches for (any case), never opened by a password; a password account is not an OIDC one."""
+    fichier = _fichier_comptes(tmp_path, "Coordination.Gironde@example.fr;33;oidc",
+                               f"siao-paris;75;{comptes.empreinte('mot de passe de Paris')}")
+    assert comptes.compte_oidc("coordination.gironde@EXAMPLE.fr", fichier).departements == {"33"}
+    assert comptes.compte_oidc("siao-paris", fichier) is None
+    assert comptes.compte_oidc("inconnu@example.fr", fichier) is None and comptes.compte_oidc(None, fichier) is None
+    assert comptes.authentifier("Coordination.Gironde@example.fr", "oidc", fichier) is None
+
+
+def test_oidc_configure_seulement_avec_un_client():
+    assert comptes.oidc_configure({"auth": {"redirect_uri": "x", "cookie_secret": "y", "client_id": "c"}})
+    assert comptes.oidc_configure({"auth": {"redirect_uri": "x", "microsoft": {"client_id": "c"}}})
+    assert not comptes.oidc_configure({"auth": {"redirect_uri": "x"}})
+    assert not comptes.oidc_configure({})
+
+    class SansFichier:
+        def get(self, cle):
+            raise FileNotFoundError("no secrets.toml")
+    assert not comptes.oidc_configure(SansFichier())

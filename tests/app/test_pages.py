@@ -304,6 +304,20 @@ def test_depot_refuse_sans_connexion(publication, comptes_depot):
     assert not at.get("file_uploader")
 
 
+def test_depot_avec_fournisseur_oidc_connexion_par_st_login(publication, comptes_depot):
+    """With an OIDC provider in the secrets, the page offers Streamlit's sign-in, not the password form,
+    and shows no uploader before it."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "observatoire", "client_secret": "s",
+                          "server_metadata_url": "https://idp.example.fr/.well-known/openid-configuration"}
+    at.switch_page("pages/depot.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button] == ["Se connecter avec le fournisseur d'identité"]
+    assert not at.text_input and not at.get("file_uploader")
+
+
 def test_depot_page_sans_fichier(publication, comptes_depot):
     at = _connecter(ouvrir("pages/depot.py"), "siao-paris", "bon mot de passe")
     assert at.title[0].value == "Déposer un export"
