@@ -190,7 +190,8 @@ def check(file: Path, source: str | None) -> None:
     from assets.ingest.report import check_file
 
     settings = Settings.from_env()
-    code, text = check_file(file, source, pseudo_key=settings.pseudo_key)
+    # without the internal pandera check (not a data rule, same report): no pandera import, ≈ 0.5 s
+    code, text = check_file(file, source, pseudo_key=settings.pseudo_key, check_contract=False)
     click.echo(text)
     raise SystemExit(code)
 
