@@ -25,7 +25,7 @@ import json
 import os
 import platform
 import sysconfig
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipelines.config import CONFIG_DIR, PROJECT_ROOT, REFERENCE_DIR, Settings
@@ -63,7 +63,7 @@ def _walk(folder: Path) -> list[tuple[str, str, int, int, str]]:
     return sorted(entries)
 
 
-def _contents(folder: Path, digest: "hashlib._Hash") -> None:
+def _contents(folder: Path, digest) -> None:  # noqa: ANN001 (a hashlib object)
     for relative, kind, _, _, target in _walk(folder):
         digest.update(f"{relative}\0{kind}\0{target}\0".encode())
         if kind == "fichier" and not relative.endswith((".pyc", ".pyo")):
@@ -102,7 +102,7 @@ def input_fingerprint(settings: Settings, today: date | None = None) -> str:
     digest.update(json.dumps(fields, sort_keys=True).encode())
     key = hmac.new((settings.pseudo_key or "").encode(), b"observatoire-empreinte-execution", "sha256").hexdigest()
     digest.update(f"cle\0{key}\n".encode())
-    digest.update(f"jour\0{(today or datetime.now(timezone.utc).date()).isoformat()}\n".encode())
+    digest.update(f"jour\0{(today or datetime.now(UTC).date()).isoformat()}\n".encode())
     return digest.hexdigest()
 
 
@@ -155,7 +155,7 @@ def record(settings: Settings, fingerprint: str, run_id: str) -> None:
     path = _state_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"empreinte": fingerprint, "run_id": run_id, "sorties": outputs_state(settings),
-             "enregistre_le": datetime.now(timezone.utc).replace(microsecond=0).isoformat()}
+             "enregistre_le": datetime.now(UTC).replace(microsecond=0).isoformat()}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(state, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)

@@ -32,7 +32,7 @@ class _Profiled:
 
     def execute(self, sql: str, *args, **kwargs):
         result = self._conn.execute(sql, *args, **kwargs)
-        if sql.lstrip().startswith(f"insert into {TARGET}") or sql.lstrip().startswith(f"create or replace table {TARGET}"):
+        if sql.lstrip().startswith((f"insert into {TARGET}", f"create or replace table {TARGET}")):
             result.fetchall()
             self.profiles.append(json.loads(self._output.read_text(encoding="utf-8")))
         return result
@@ -64,7 +64,8 @@ def test_a_partial_rebuild_reads_only_the_changed_departement(warehouse: Path, t
                             resources={"warehouse": WarehouseResource(database=str(warehouse))})
     assert result.success
     conn = duckdb.connect(str(warehouse))
-    total, paris = conn.execute(f"select count(*), count(*) filter (where departement_siao = '75') from {UPSTREAM}").fetchall()[0]
+    total, paris = conn.execute(
+        f"select count(*), count(*) filter (where departement_siao = '75') from {UPSTREAM}").fetchall()[0]
     assert 0 < paris < total
     profiled = _Profiled(conn, tmp_path / "profil.json")
     model = next(m for m in MODELS if m.name == TARGET.replace(".", "/"))

@@ -56,7 +56,8 @@ def test_a_second_run_with_nothing_new_rebuilds_nothing_and_says_so(two_runs):
         assert runs[second.run_id].job_name == NOTHING_NEW_JOB
         assert runs[second.run_id].status == dg.DagsterRunStatus.SUCCESS
         # no asset materialised by the second run
-        assert not instance.get_records_for_run(second.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+        materialised = dg.DagsterEventType.ASSET_MATERIALIZATION
+        assert not instance.get_records_for_run(second.run_id, of_type=materialised).records
 
 
 def test_what_a_run_reads_is_in_the_fingerprint(two_runs, tmp_path: Path):
