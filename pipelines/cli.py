@@ -126,12 +126,12 @@ def demo(landing: Path | None, warehouse: Path | None, publication: Path | None,
         click.echo("Observatoire (application) : observatoire app")
 
 
-def _run_pipeline(settings: Settings) -> None:
+def _run_pipeline(settings: Settings, force: bool = False) -> None:
     from pipelines.run import run_all
 
     os.environ["OBSERVATOIRE_PSEUDO_KEY"] = settings.pseudo_key or ""
     click.echo("Exécution du pipeline …")
-    result = run_all(settings, log=lambda msg: click.echo(f"  {msg}"))
+    result = run_all(settings, log=lambda msg: click.echo(f"  {msg}"), force=force)
     if not result.success:
         raise click.ClickException("le pipeline a échoué : " + "; ".join(result.errors))
 
@@ -140,14 +140,16 @@ def _run_pipeline(settings: Settings) -> None:
 @click.option("--landing", type=click.Path(path_type=Path), default=None)
 @click.option("--warehouse", type=click.Path(path_type=Path), default=None)
 @click.option("--publication", type=click.Path(path_type=Path), default=None)
-def run(landing: Path | None, warehouse: Path | None, publication: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Exécute tous les assets même si rien n'est nouveau depuis la dernière "
+              "exécution réussie (mêmes fichiers, même code, même jour).")
+def run(landing: Path | None, warehouse: Path | None, publication: Path | None, force: bool) -> None:
     settings = Settings.from_env(landing=landing, warehouse=warehouse, publication=publication)
     if not settings.pseudo_key:
         raise click.ClickException(
             "OBSERVATOIRE_PSEUDO_KEY n'est pas définie : la clé secrète de pseudonymisation est obligatoire "
             "(seule la commande `observatoire demo` utilise une clé de démonstration)."
         )
-    _run_pipeline(settings)
+    _run_pipeline(settings, force)
 
 
 @main.command(help="Démarre l'observatoire (Streamlit) sur le fichier de publication, en lecture seule.")
@@ -190,7 +192,8 @@ def check(file: Path, source: str | None) -> None:
     from assets.ingest.report import check_file
 
     settings = Settings.from_env()
-    code, text = check_file(file, source, pseudo_key=settings.pseudo_key)
+    # without the internal pandera check (not a data rule, same report): no pandera import, ≈ 0.5 s
+    code, text = check_file(file, source, pseudo_key=settings.pseudo_key, check_contract=False)
     click.echo(text)
     raise SystemExit(code)
 

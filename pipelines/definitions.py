@@ -13,6 +13,7 @@ import dagster as dg
 
 from pipelines.config import Settings
 from pipelines.resources import default_resources
+from pipelines.run import nothing_new_job
 
 LAYERS = ("assets.reference", "assets.ingest", "assets.barometre", "assets.indicateurs", "assets.evaluation", "assets.publication", "assets.diffusion",
           "assets.rapport")
@@ -49,7 +50,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         asset_checks=_collect("CHECKS"),
         sensors=_collect("SENSORS"),
         schedules=_collect("SCHEDULES"),
-        jobs=[*_collect("JOBS"), run_job(assets)],
+        jobs=[*_collect("JOBS"), run_job(assets), nothing_new_job],
         resources=default_resources(settings),
         # DuckDB allows one writing process: assets run one after the other in one process.
         executor=dg.in_process_executor,

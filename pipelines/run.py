@@ -11,6 +11,7 @@ from typing import Callable, Iterator
 
 import dagster as dg
 
+from pipelines import run_state
 from pipelines.config import Settings
 from pipelines.resources import PSEUDO_KEY_ENV, shared_connections
 
@@ -25,6 +26,8 @@ class RunResult:
     failed_checks: list[str] = field(default_factory=list)
     #: The run's id in the Dagster instance.
     run_id: str | None = None
+    #: Nothing new since the last successful run: no asset ran (`run_state`), the run only recorded that.
+    nothing_new: bool = False
 
 
 SLOWEST_STEPS = 12
@@ -65,9 +68,57 @@ def key_in_environment(key: str | None) -> Iterator[None]:
             os.environ[PSEUDO_KEY_ENV] = before
 
 
-def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult:
+#: The job a run with nothing new executes instead of `observatoire_run` (`run_state`).
+NOTHING_NEW_JOB = "observatoire_rien_de_nouveau"
+
+
+@dg.op(name="rien_de_nouveau", config_schema={"empreinte": str, "derniere_execution": str, "publication": str},
+       description="Constate que rien n'a changé depuis la dernière exécution réussie : aucun asset n'est "
+                   "reconstruit, le fichier de publication est laissé tel quel.")
+def nothing_new_op(context):  # noqa: ANN001 (dagster reads the annotation: a string here)
+    config = context.op_config
+    context.log.info(f"rien de nouveau depuis l'exécution {config['derniere_execution']} : "
+                     f"{config['publication']} inchangé")
+    return dg.Output(None, metadata={
+        "empreinte des entrées": config["empreinte"],
+        "dernière exécution complète": config["derniere_execution"],
+        "fichier de publication (inchangé)": dg.MetadataValue.path(config["publication"]),
+    })
+
+
+@dg.job(name=NOTHING_NEW_JOB, description="Ce que fait `observatoire run` quand rien n'est nouveau (mêmes fichiers "
+        "déposés, même code, mêmes données de référence, même jour) : rien, sinon l'enregistrer.")
+def nothing_new_job() -> None:
+    nothing_new_op()
+
+
+def _record_nothing_new(settings: Settings, previous: dict, fingerprint: str,
+                        log: Callable[[str], None]) -> RunResult:
+    with open_instance(settings.instance_home) as instance:
+        config = {"empreinte": fingerprint, "derniere_execution": str(previous.get("run_id")),
+                  "publication": str(settings.publication)}
+        result = nothing_new_job.execute_in_process(
+            instance=instance, raise_on_error=False, tags={"declencheur": "observatoire run"},
+            run_config={"ops": {"rien_de_nouveau": {"config": config}},
+                        "loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    log(f"rien de nouveau depuis l'exécution {previous.get('run_id')} du {previous.get('enregistre_le')} "
+        "(mêmes fichiers déposés, même code, mêmes données de référence, même jour) : aucun asset reconstruit, "
+        f"fichier de publication inchangé ({settings.publication})")
+    log(f"exécution {result.run_id} enregistrée dans l'instance Dagster {settings.instance_home}")
+    errors = [] if result.success else ["rien_de_nouveau : l'enregistrement de l'exécution a échoué"]
+    return RunResult(result.success, errors, [], result.run_id, nothing_new=True)
+
+
+def run_all(settings: Settings, log: Callable[[str], None] = print, force: bool = False) -> RunResult:
     """Materialise all assets (and run their checks) with resources built from `settings`, recorded in the
-    Dagster instance `settings.instance_home`."""
+    Dagster instance `settings.instance_home`; when nothing is new since the last successful run (same
+    inputs, outputs untouched: `run_state`) and not `force`, only record a run that says so."""
+    fingerprint = run_state.input_fingerprint(settings)
+    previous = None if force else run_state.last_run(settings, fingerprint)
+    if previous is not None:
+        return _record_nothing_new(settings, previous, fingerprint, log)
+    run_state.forget(settings)  # kept again only if this run succeeds
+
     from assets.diffusion.fichier import clean_leftovers
     from pipelines.definitions import RUN_JOB, build_definitions
 
@@ -105,4 +156,6 @@ def run_all(settings: Settings, log: Callable[[str], None] = print) -> RunResult
         log(f"contrôle en échec : {check}")
     for check in warnings:
         log(f"avertissement (contrôle non bloquant, défaut signalé dans les données) : {check}")
+    if result.success and not errors and not failed:
+        run_state.record(settings, fingerprint, result.run_id)
     return RunResult(result.success and not errors, errors, failed, result.run_id)

@@ -72,6 +72,32 @@ def test_check_reports_problems_with_line_and_column(tmp_path: Path):
     assert "MEN1" not in result.output
 
 
+def test_check_imports_neither_dagster_nor_pandera(tmp_path: Path):
+    """`observatoire check` (target ≤ 1 s) reads and checks one file without importing Dagster (the
+    assets of `assets.ingest`) or pandera (≈ 1.2 s of imports together): run in a fresh interpreter,
+    same report as in process."""
+    header = ("Numéro demande;Numéro ménage;Date d'extraction;Date de la demande;Type de demande;"
+              "Département SIAO;Commune de la demande;Composition familiale;Nombre de personnes;"
+              "Nombre d'enfants;Sexe;Année de naissance;Situation à la demande;Statut de la demande;"
+              "Motif de non-attribution;Date d'orientation;Type d'orientation;Date d'admission;"
+              "Date de sortie;Destination à la sortie;NUR")
+    ok = ("75-1;MEN1;31/03/2024;02/03/2024;Urgence;75;75112;Personne seule;1;0;F;1980;"
+          "Rue / abri de fortune;En attente;;;;;;;")
+    bad = ok.replace("75-1;MEN1", "75-2;MEN2").replace(";1;0;F;", ";1;3;F;")
+    path = tmp_path / "siao_75_2024-03.csv"
+    path.write_text("\n".join([header, ok, bad]) + "\n", encoding="utf-8")
+    script = ("import sys\nfrom pipelines.cli import main\n"
+              "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit as exit:\n    code = exit.code\n"
+              "heavy = ('dagster', 'pandera', 'pandas')\n"
+              "print('CODE', code, 'MODULES', ','.join(m for m in heavy if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", script, str(path)], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}, timeout=120)
+    assert proc.stdout.rstrip().endswith("CODE 1 MODULES"), proc.stdout + proc.stderr
+    assert "ligne 3, colonne « Nombre d'enfants » : [children_not_less_than_persons]" in proc.stdout, proc.stdout
+    in_process = CliRunner().invoke(main, ["check", str(path)]).output
+    assert proc.stdout.replace("CODE 1 MODULES", "").strip() == in_process.strip()
+
+
 def test_app_refuses_without_a_publication_file(tmp_path: Path):
     result = CliRunner().invoke(main, ["app", "--publication", str(tmp_path / "absent.duckdb")])
     assert result.exit_code != 0

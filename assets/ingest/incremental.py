@@ -116,7 +116,13 @@ def build_by_partition(
     `upstream_fingerprints`: a cheaper query giving (partition, nb_lignes, empreinte) of the
     upstream than hashing its rows (e.g. the fingerprints an incremental upstream model recorded,
     or its source files' SHA-256); when it returns no row, everything is rebuilt. `extra`: text whose
-    change rebuilds all (e.g. the SQL of a view the model reads)."""
+    change rebuilds all (e.g. the SQL of a view the model reads).
+
+    A partial rebuild filters the model's rows by partition; DuckDB pushes that filter down to the
+    upstream's scan, but not into a CTE it materialises (one read several times): such a model reads
+    the upstream restricted by the parameter `$partitions` itself (`where cast($partitions as varchar[])
+    is null or list_contains($partitions, …)`), given the partitions to recompute (NULL for a full
+    build), so that a partial rebuild reads only their rows."""
     upstream_sql = upstream_fingerprints or (
         f"select {column} as partition, count(*) as nb_lignes, sum(hash(t)) as empreinte from {upstream} as t group by all"
     )
@@ -126,7 +132,8 @@ def build_by_partition(
     full = full or not has_upstream
     with recording(conn, target):
         if full:
-            conn.execute(f"create or replace table {target} as\n{sql}", params).fetchall()
+            everything = {"partitions": None} if "$partitions" in sql else {}
+            conn.execute(f"create or replace table {target} as\n{sql}", {**params, **everything}).fetchall()
         elif changed:
             conn.execute(f"delete from {target} where list_contains($partitions, cast({column} as varchar))",
                          {"partitions": changed}).fetchall()

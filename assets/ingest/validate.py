@@ -35,7 +35,6 @@ import polars as pl
 from assets.ingest import normalise as nz
 from assets.ingest.contracts import (
     CONTRACTS,
-    MODELS,
     QUARANTINE_SCHEMA,
     RULE_PRIORITY,
     Check,
@@ -587,6 +586,8 @@ def _evaluate(
     )
     if check_contract and accepted_all.height:
         try:
+            from assets.ingest.models import MODELS  # pandera: imported only when used
+
             MODELS[kind].validate(accepted_all.drop(_FILE), lazy=True)
         except Exception as exc:  # pandera SchemaErrors: a bug here, not a data problem
             names = ", ".join(p.base["file_name"] for p in batch)

@@ -8,8 +8,12 @@
 -- EPCI: the requests placed only by their Département SIAO are non localisable for each EPCI touching
 -- that département without containing it whole; siao_demandes_territoires does not write these rows,
 -- they are derived here from the département's own row (same counts as if they were written).
+-- `demandes` is read four times (DuckDB materialises it): a partial rebuild passes the départements
+-- to recompute as $partitions (NULL: all), so that only their requests are read.
 with placees as (
     select * from intermediate.siao_demandes_territoires
+    where cast($partitions as varchar[]) is null
+        or list_contains($partitions, cast(departement_siao as varchar))
 ),
 non_localisables_epci as (
     select placees.* replace (
