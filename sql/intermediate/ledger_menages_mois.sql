@@ -13,7 +13,9 @@
 -- `sortie_logement`: an ending housing exit lies in (D0, D1]. The territories (and the perimeter of m:
 -- départements with a file for m and m − 1) are applied by marts.indicateurs_ledger.
 with evenements as (
+    -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from intermediate.siao_menages_evenements
+    where not $partiel or hash(menage_id) in (select menage_hash from menages_a_recalculer)
 ),
 activites as (
     -- one row per (household, day of activity): the place of the winning request of the day
