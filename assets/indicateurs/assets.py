@@ -108,6 +108,8 @@ def build_model(conn: duckdb.DuckDBPyConnection, model: Model) -> tuple[int, str
         aligned = [m for m in MODELS if m.households and m.name in model.deps]  # household-level themselves
         extra = "".join((SQL_DIR / m.schema / f"{m.table}.sql").read_text(encoding="utf-8") for m in aligned)
         read = {d.replace("/", ".") for d in model.deps} | versions.referenced_relations(sql)
+        for m in aligned:  # their fixed inputs are fixed inputs here too (a change rebuilds them whole)
+            read |= {d.replace("/", ".") for d in m.deps}
         fixed = sorted(read - {"staging.siao_demandes"} - {m.name.replace("/", ".") for m in aligned})
         recomputed = build_by_household(conn, target, sql, params, fixed, extra)
         rebuilt = {"tout": "oui (tout)", "aucun ménage": "non (entrées inchangées)"}.get(
@@ -248,14 +250,16 @@ MODELS: list[Model] = [
           "since), with its places at both ends, its kind of entry and whether an ending housing exit falls "
           "in the month. Source: intermediate.siao_menages_evenements.",
           ["intermediate/siao_menages_evenements"],
-          params={"inactivite": INACTIVITE_JOURS}),
+          params={"inactivite": INACTIVITE_JOURS},
+          households=True),
     Model("intermediate/ledger_sorties",
           "Section G, episodes and returns: one row per episode ended by a housing exit (its length), per "
           "household active on 31/12 (the age of its current episode) and per household's first housing exit "
           "of a year (days to its first activity more than 14 days later), with the place of each. "
           "Source: intermediate.siao_menages_evenements.",
           ["intermediate/siao_menages_evenements"],
-          params={"inactivite": INACTIVITE_JOURS}),
+          params={"inactivite": INACTIVITE_JOURS},
+          households=True),
     Model("intermediate/ndls_territoires",
           "One row per (NdlS count row, territory): every sector row of every sector file, plus the "
           "published total of an edition without a sector file. Source: staging.ndls_secteurs, "

@@ -13,31 +13,32 @@
 -- `sortie_logement`: an ending housing exit lies in (D0, D1]. The territories (and the perimeter of m:
 -- départements with a file for m and m − 1) are applied by marts.indicateurs_ledger.
 with evenements as (
+    -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from intermediate.siao_menages_evenements
+    where not $partiel or hash(menage_id) in (select menage_hash from menages_a_recalculer)
 ),
 activites as (
     -- one row per (household, day of activity): the place of the winning request of the day
-    select menage_id, jour, commune, departement
-    from evenements
-    where nature = 'activite'
-    qualify row_number() over (partition by menage_id, jour order by departement_siao desc, numero_demande desc) = 1
+    select menage_id, jour, lieu.commune, lieu.departement
+    from (
+        select menage_id, jour,
+            arg_max({'commune': commune, 'departement': departement}, [departement_siao, numero_demande]) as lieu
+        from evenements
+        where nature = 'activite'
+        group by menage_id, jour
+    )
 ),
 sorties as (
     select distinct menage_id, jour from evenements where nature in ('sortie_siao', 'attribution')
 ),
-fins_candidates as (
-    -- the month ends D with a ≤ D < a + $inactivite: the only days on which `a` can make the household active
-    select activites.*, last_day(debut) as fin
-    from activites,
+dernieres as (
+    -- the month ends D on which `a` is the latest activity and can make the household active:
+    -- a ≤ D < a + $inactivite and D before the next activity
+    select menage_id, last_day(debut) as fin, jour as derniere_activite, commune, departement
+    from (select *, lead(jour) over (partition by menage_id order by jour) as suivante from activites) as a,
         unnest(range(cast(date_trunc('month', jour) as timestamp), cast(jour + $inactivite as timestamp),
                      interval 1 month)) as r(debut)
-    where last_day(debut) < jour + $inactivite
-),
-dernieres as (
-    -- latest activity on or before each candidate month end
-    select menage_id, fin, jour as derniere_activite, commune, departement
-    from fins_candidates
-    qualify row_number() over (partition by menage_id, fin order by jour desc) = 1
+    where last_day(debut) < jour + $inactivite and (suivante is null or last_day(debut) < suivante)
 ),
 etats as (
     -- active at the end of month end `fin`: no housing exit in [a, fin]

@@ -15,7 +15,9 @@
 -- housing exit, and at an activity more than $inactivite days after the previous one. Ending exits as in
 -- intermediate.ledger_menages_mois.
 with evenements as (
+    -- $partiel: only the households to recompute (menages_a_recalculer, set by assets/indicateurs/menages.py)
     select * from intermediate.siao_menages_evenements
+    where not $partiel or hash(menage_id) in (select menage_hash from menages_a_recalculer)
 ),
 activites as (
     select menage_id, jour, commune, departement

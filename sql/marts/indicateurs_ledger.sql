@@ -40,47 +40,89 @@ menages as (
     select * from intermediate.ledger_menages_mois
 ),
 lieux as (
-    -- (household, month, moment, territory): in T at D0 ('debut') or D1 ('fin')
-    select m.menage_id, m.mois, l.moment, p.territoire_type, p.territoire_code
-    from menages as m
-    cross join lateral (values ('debut', m.commune_debut, m.departement_debut),
-                               ('fin', m.commune_fin, m.departement_fin)) as l(moment, commune, departement)
-    inner join departements_mois as dm on dm.departement = l.departement and dm.mois = m.mois
+    -- (place, territory): the territories containing the place (its commune, else its Département SIAO
+    -- when the territory contains that whole département), computed once per distinct place
+    select distinct l.commune, l.departement, p.territoire_type, p.territoire_code
+    from (select distinct commune_debut as commune, departement_debut as departement from menages
+          union select distinct commune_fin, departement_fin from menages) as l
     inner join reference.perimetres as p on p.code_commune = l.commune
     union all
-    select m.menage_id, m.mois, l.moment, td.territoire_type, td.territoire_code
-    from menages as m
-    cross join lateral (values ('debut', m.commune_debut, m.departement_debut),
-                               ('fin', m.commune_fin, m.departement_fin)) as l(moment, commune, departement)
-    inner join departements_mois as dm on dm.departement = l.departement and dm.mois = m.mois
+    select distinct l.commune, l.departement, td.territoire_type, td.territoire_code
+    from (select distinct departement_debut as departement, cast(null as varchar) as commune from menages
+          where commune_debut is null
+          union select distinct departement_fin, null from menages where commune_fin is null) as l
     inner join territoires_departements as td on td.code_departement = l.departement and td.entier
-    where l.commune is null
 ),
-presences as (
-    select menage_id, mois, territoire_type, territoire_code,
-        bool_or(moment = 'debut') as dans_debut,
-        bool_or(moment = 'fin') as dans_fin
-    from lieux
+comptes_fin as (
+    -- in T at D1: households counted by (month, place at D1), then spread over the place's territories
+    select mois, commune_fin as commune, departement_fin as departement,
+        count(*) as actifs,
+        count(*) filter (where not actif_debut and entree = 'nouveau') as entrees_nouveaux,
+        count(*) filter (where not actif_debut and entree = 'retour_logement') as entrees_retour_logement,
+        count(*) filter (where not actif_debut and entree = 'retour_inactivite') as entrees_retour_inactivite
+    from menages
+    semi join departements_mois as dm on dm.departement = menages.departement_fin and dm.mois = menages.mois
+    where actif_fin
+    group by all
+),
+comptes_debut as (
+    select mois, commune_debut as commune, departement_debut as departement,
+        count(*) as actifs_debut,
+        count(*) filter (where not actif_fin and sortie_logement) as sorties_logement,
+        count(*) filter (where not actif_fin and not sortie_logement) as sorties_inactivite
+    from menages
+    semi join departements_mois as dm on dm.departement = menages.departement_debut and dm.mois = menages.mois
+    where actif_debut
+    group by all
+),
+deplaces as (
+    -- transfers: only households active at both ends whose place changed can be in T at one end only
+    select * from menages
+    where actif_debut and actif_fin
+        and (commune_debut, departement_debut) is distinct from (commune_fin, departement_fin)
+),
+presences_deplaces as (
+    select d.menage_id, d.mois, l.territoire_type, l.territoire_code,
+        bool_or(d.moment = 'debut') as dans_debut,
+        bool_or(d.moment = 'fin') as dans_fin
+    from (
+        select menage_id, mois, 'debut' as moment, commune_debut as commune, departement_debut as departement
+        from deplaces
+        union all
+        select menage_id, mois, 'fin', commune_fin, departement_fin from deplaces
+    ) as d
+    semi join departements_mois as dm on dm.departement = d.departement and dm.mois = d.mois
+    inner join lieux as l
+        on l.departement = d.departement and l.commune is not distinct from d.commune
     group by all
 ),
 comptes_mois as (
-    select
-        p.territoire_type,
-        p.territoire_code,
-        p.mois,
-        count(*) filter (where p.dans_fin) as actifs,
-        count(*) filter (where p.dans_debut) as actifs_debut,
-        count(*) filter (where p.dans_fin and not m.actif_debut and m.entree = 'nouveau') as entrees_nouveaux,
-        count(*) filter (where p.dans_fin and not m.actif_debut and m.entree = 'retour_logement')
-            as entrees_retour_logement,
-        count(*) filter (where p.dans_fin and not m.actif_debut and m.entree = 'retour_inactivite')
-            as entrees_retour_inactivite,
-        count(*) filter (where p.dans_fin and m.actif_debut and not p.dans_debut) as transferts_entrants,
-        count(*) filter (where p.dans_debut and not m.actif_fin and m.sortie_logement) as sorties_logement,
-        count(*) filter (where p.dans_debut and not m.actif_fin and not m.sortie_logement) as sorties_inactivite,
-        count(*) filter (where p.dans_debut and m.actif_fin and not p.dans_fin) as transferts_sortants
-    from presences as p
-    inner join menages as m using (menage_id, mois)
+    select territoire_type, territoire_code, mois,
+        sum(actifs) as actifs, sum(actifs_debut) as actifs_debut, sum(entrees_nouveaux) as entrees_nouveaux,
+        sum(entrees_retour_logement) as entrees_retour_logement,
+        sum(entrees_retour_inactivite) as entrees_retour_inactivite, sum(transferts_entrants) as transferts_entrants,
+        sum(sorties_logement) as sorties_logement, sum(sorties_inactivite) as sorties_inactivite,
+        sum(transferts_sortants) as transferts_sortants
+    from (
+        select l.territoire_type, l.territoire_code, c.mois, c.actifs, 0 as actifs_debut, c.entrees_nouveaux,
+            c.entrees_retour_logement, c.entrees_retour_inactivite, 0 as transferts_entrants, 0 as sorties_logement,
+            0 as sorties_inactivite, 0 as transferts_sortants
+        from comptes_fin as c
+        inner join lieux as l
+            on l.departement = c.departement and l.commune is not distinct from c.commune
+        union all
+        select l.territoire_type, l.territoire_code, c.mois, 0, c.actifs_debut, 0, 0, 0, 0, c.sorties_logement,
+            c.sorties_inactivite, 0
+        from comptes_debut as c
+        inner join lieux as l
+            on l.departement = c.departement and l.commune is not distinct from c.commune
+        union all
+        select territoire_type, territoire_code, mois, 0, 0, 0, 0, 0,
+            count(*) filter (where dans_fin and not dans_debut), 0, 0,
+            count(*) filter (where dans_debut and not dans_fin)
+        from presences_deplaces
+        group by all
+    )
     group by all
 ),
 grille_mois as (
@@ -236,6 +278,16 @@ longues as (
     where c.mesure = 'longue_duree' and c.jours > 365
     group by all
 ),
+series as (
+    -- for each month with a file of a département, the last month of its run of consecutive months with a file
+    select departement, mois, max(mois) over (partition by departement, serie) as fin_serie
+    from (
+        select departement, mois,
+            year(cast(mois || '-01' as date)) * 12 + month(cast(mois || '-01' as date))
+                - row_number() over (partition by departement order by mois) as serie
+        from couverture
+    )
+),
 fenetres as (
     select * from (values ('RETOUR_0_6M', 14, 180), ('RETOUR_6_12M', 180, 365), ('RETOUR_12_24M', 365, 730))
         as f(indicateur, apres, jusqua)
@@ -248,12 +300,8 @@ cohortes as (
         count(*) filter (where c.jours > f.apres and c.jours <= f.jusqua) as retours
     from cas_territoires as c
     cross join fenetres as f
-    where c.mesure = 'retour'
-        and (
-            select count(distinct s.mois) from couverture as s
-            where s.departement = c.departement
-                and s.mois between strftime(c.jour, '%Y-%m') and strftime(c.jour + f.jusqua, '%Y-%m')
-        ) = date_diff('month', date_trunc('month', c.jour), date_trunc('month', c.jour + f.jusqua)) + 1
+    inner join series as s on s.departement = c.departement and s.mois = strftime(c.jour, '%Y-%m')
+    where c.mesure = 'retour' and s.fin_serie >= strftime(c.jour + f.jusqua, '%Y-%m')
     group by all
 ),
 annuels as (
