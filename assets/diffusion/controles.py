@@ -15,6 +15,7 @@ the details of a check on confidential tables could list the very values the sec
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -51,10 +52,16 @@ def _valeur(valeur: dg.MetadataValue, publique: bool) -> str | None:
     return None
 
 
+#: Metadata that measure the run, not the data (a validation's duration): never published, so that
+#: the same inputs give the same file.
+MESURES_DU_CALCUL = re.compile(r"duree|durée|duration|temps|elapsed", re.IGNORECASE)
+
+
 def ligne(evaluation, groupe: str | None, quand: float) -> dict[str, object]:
     """The qualite_controles row of one evaluation (`AssetCheckEvaluation`)."""
     publique = groupe in GROUPES_PUBLICS
-    valeurs = [(cle, _valeur(v, publique)) for cle, v in sorted(evaluation.metadata.items())]
+    valeurs = [(cle, _valeur(v, publique)) for cle, v in sorted(evaluation.metadata.items())
+               if not MESURES_DU_CALCUL.search(cle)]
     resume = "; ".join(f"{libelle_cle(cle)} : {v}" for cle, v in valeurs if v is not None)
     etat = "réussi" if evaluation.passed else f"en échec ({GRAVITE.get(evaluation.severity, 'erreur')})"
     details = ""
