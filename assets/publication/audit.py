@@ -54,6 +54,8 @@ class AuditReport:
     secondes: float = 0.0
     programmes: int = 0
     auditees: int = 0
+    #: Components whose equations have no solution ≥ 0 (a relation read wrongly): not audited.
+    infaisables: int = 0
 
     @property
     def echec(self) -> bool:
@@ -353,6 +355,7 @@ def audit_component(
         report.programmes += 1
         if x is None:
             if model.getModelStatus() == highspy.HighsModelStatus.kInfeasible:
+                report.infaisables += 1
                 return exposed  # infeasible component (overlapping relations): not audited
             continue
         seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)

@@ -93,6 +93,7 @@ def parcours_siao(config: SecretStatistiqueConfig, warehouse: WarehouseResource)
             "audit_exposes_avant": dg.MetadataValue.int(int(report.audit_exposes)),
             "audit_tours": dg.MetadataValue.int(int(report.audit_tours)),
             "audit_duree_s": dg.MetadataValue.float(round(report.audit_secondes, 1)),
+            "audit_composantes_infaisables": dg.MetadataValue.int(int(report.audit_infaisables)),
             "statuts": dg.MetadataValue.md(markdown_table(counts, 10)),
         }
     )

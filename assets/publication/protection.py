@@ -57,6 +57,7 @@ class ProtectionReport:
     ajoutes: int = 0
     tours: int = 0
     composantes_auditees: int = 0
+    composantes_infaisables: int = 0
     non_resolus: list[str] = field(default_factory=list)
     secondes: float = 0.0
     secondes_audit: float = 0.0
@@ -151,6 +152,7 @@ def protect(
         )
         report.secondes_audit += audit.secondes
         report.composantes_auditees += audit.auditees
+        report.composantes_infaisables += audit.infaisables
         if touched is None:
             report.exposes_initiaux = len(exposed)
         report.tours = tour

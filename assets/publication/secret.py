@@ -100,6 +100,7 @@ class SecretReport:
     audit_non_resolus: list[str] = field(default_factory=list)
     audit_secondes: float = 0.0
     audit_secondes_lp: float = 0.0
+    audit_infaisables: int = 0
 
     @property
     def secret(self) -> int:
@@ -251,6 +252,7 @@ def suppress(
         report.audit_non_resolus = protection.non_resolus
         report.audit_secondes = protection.secondes
         report.audit_secondes_lp = protection.secondes_audit
+        report.audit_infaisables = protection.composantes_infaisables
     report.par_motif = {
         motif: int(n)
         for motif, n in conn.sql(
