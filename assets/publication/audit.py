@@ -32,8 +32,11 @@ from observatoire_commun.ledger import ENTREES, SOLDE, SORTIES, STOCK, STOCK_DEB
 
 #: Section G's stocks: a year's value is one month's, not the sum of the months.
 STOCKS_MOIS = {STOCK: "12", STOCK_DEBUT: "01"}
-#: Series whose secret cells may be negative (no lower bound 0).
+#: Series whose secret cells may be negative (no lower bound 0; nor a remainder ≥ 0).
 LIBRES = {SOLDE}
+#: Section G's transfers are not additive over territories (a move between two départements of a
+#: région is a transfer of each, not of the région): no territorial relation, only year = Σ months.
+NON_ADDITIFS = {"TRANSFERTS_ENTRANTS", "TRANSFERTS_SORTANTS"}
 
 #: Interval width below which a suppressed cell counts as narrow (fewer than 3 possible values).
 LARGEUR_MIN = 2
@@ -127,22 +130,25 @@ def _relations(
         index[(series, periode, ttype)].append(key)
     relations: list[tuple] = []
     for (series, periode, ttype), keys in list(index.items()):
-        if epci and ttype != "epci":
+        territorial = series not in NON_ADDITIFS
+        if epci and ttype != "epci" and territorial and series not in LIBRES:
             members = {k[2]: k for k in index.get((series, periode, "epci"), [])}
             if members:
                 for total in keys:
                     parts = [members[c] for c in epci.get((ttype, total[2]), []) if c in members]
                     if parts:
                         relations.append((total, parts, True))
-        if ttype == "france":
+        if ttype == "france" and territorial:
             for total in keys:
                 regs = index.get((series, periode, "region"), [])
                 if regs:
                     relations.append((total, regs, False))
+                # France ⊇ LDA + HORS_LDA: a record placed only by its département counts in neither
+                # group when the département is split between them (a remainder ≥ 0, as for the EPCI)
                 groups = [k for k in index.get((series, periode, "groupe"), []) if k[2] in ("LDA", "HORS_LDA")]
-                if len(groups) == 2:
-                    relations.append((total, groups, False))
-        if ttype == "region":
+                if len(groups) == 2 and series not in LIBRES:
+                    relations.append((total, groups, True))
+        if ttype == "region" and territorial:
             parts_by_region: dict[str, list[tuple]] = defaultdict(list)
             for part in index.get((series, periode, "departement"), []):
                 if part[2] in regions:
@@ -150,7 +156,7 @@ def _relations(
             for total in keys:
                 if parts_by_region.get(total[2]):
                     relations.append((total, parts_by_region[total[2]], False))
-        if ttype == "departement":
+        if ttype == "departement" and territorial and series not in LIBRES:
             ldas = {k[2]: k for k in index.get((series, periode, "territoire_lda"), [])}
             for total in keys:
                 parts = [ldas[c] for c in inclusions.get(total[2], []) if c in ldas]
@@ -267,6 +273,8 @@ def systeme(cells: dict[tuple, float | None], relations: list[tuple]) -> Systeme
         if implicit:
             if parts[0][1] == "epci":
                 name = ("IMPLICITE", total[0], f"{total[1]} {total[2]} − EPCI inclus", total[3])
+            elif parts[0][1] == "groupe":
+                name = ("IMPLICITE", total[0], f"{total[2]} − LDA − HORS_LDA", total[3])
             else:
                 name = ("IMPLICITE", total[0], f"{total[2]} − territoires LDA", total[3])
             unknowns[name] = len(unknowns)

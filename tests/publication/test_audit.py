@@ -158,3 +158,20 @@ def test_the_start_of_a_month_is_the_end_of_the_previous_one_in_a_departement():
     ])
     report = audit_connection(conn, {})
     assert report.epingles == [("ACTIFS_DEBUT|departement|A|2024-02", 30)]
+
+
+def test_transfers_are_not_added_over_territories_and_france_may_exceed_its_two_groups():
+    """A move between two départements of R1 is a transfer of each, not of R1: the région's
+    transfers (10) are not the sum of its départements' (A 12 published, B secret): B is not pinned
+    (a relation read as an equality would give −2, an infeasible component the audit skipped).
+    France ≥ LDA + HORS_LDA (records placed only by a split département count in neither): with
+    HORS_LDA secret, France 50 and LDA 30, HORS_LDA is anywhere in 0..20, the rest being unknown."""
+    conn = ledger_publication([
+        ("TRANSFERTS_ENTRANTS", "region", "R1", "2024-03", 10),
+        ("TRANSFERTS_ENTRANTS", "departement", "A", "2024-03", 12),
+        ("TRANSFERTS_ENTRANTS", "departement", "B", "2024-03", None),
+        ("ATTR_SD", "france", "FR", "2024", 50), ("ATTR_SD", "groupe", "LDA", "2024", 30),
+        ("ATTR_SD", "groupe", "HORS_LDA", "2024", None),
+    ])
+    report = audit_connection(conn, {"A": "R1", "B": "R1"})
+    assert report.epingles == [] and report.etroits == [] and report.infaisables == 0
