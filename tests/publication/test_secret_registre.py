@@ -112,3 +112,17 @@ def test_a_yearly_flow_is_the_sum_of_its_covered_months(warehouse):
     assert {k for k, s in table.items() if s == "secret"} == {
         ("ENTREES_NOUVEAUX", "B", "2024-01"), ("ENTREES_NOUVEAUX", "B", "2024-02"),
     }
+
+
+def test_a_secret_balance_is_not_left_alone_with_its_two_stocks(warehouse):
+    """SOLDE_ACTIFS = ACTIFS − ACTIFS_DEBUT = 100 − 95 = 5 is primary; with both stocks published it
+    would be 100 − 95. The smaller stock (ACTIFS_DEBUT, 95) is suppressed; the ledger identity
+    100 = 95 + 20 − 15 − 0 then has one secret term, and its smallest other non-zero term
+    (SORTIES_LOGEMENT, 15) goes too."""
+    termes = {**TERMES, "SORTIES_LOGEMENT": 15, "SORTIES_INACTIVITE": 0}
+    rows = [row("ACTIFS", dep("A"), valeur=100), row("SOLDE_ACTIFS", dep("A"), valeur=5)]
+    rows += [row(code, dep("A"), valeur=v) for code, v in termes.items()]
+    _, table = run(warehouse(rows))
+    secrets = {ind for (ind, code, periode), values in table.items() if values[0] == "secret"}
+    assert secrets == {"SOLDE_ACTIFS", "ACTIFS_DEBUT", "SORTIES_LOGEMENT"}
+    assert table[("ACTIFS", "A", "2024")][:2] == ("ok", 100)
