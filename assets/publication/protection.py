@@ -13,8 +13,8 @@ The loop, until the audit of the components touched finds nothing:
    combination, i.e. a non-zero reduced cost once it becomes an unknown) and costs least is
    suppressed: non-zero before zero, then the smallest count, then one that moves both bounds,
    then the cell's key (series, territory type, code, period) — a total order, so that the same
-   inputs always give the same cells. One cell per component and tour (for its first exposed cell
-   in key order): one suppression often protects the whole component;
+   inputs always give the same cells. Exposed cells are taken in key order, and one whose bound a
+   cell already chosen in this tour moves gets none (one suppression often protects several);
 3. the SQL rounds (linked cells, « never one secret cell in a relation ») run again on the new
    secret cells.
 
@@ -93,10 +93,10 @@ def _duals(model: highspy.Highs, column: int, sense) -> np.ndarray | None:
 
 
 def choose(sys_: Systeme, exposed: list[tuple[int, str, float, float]]) -> tuple[set[tuple], list[str]]:
-    """For the first exposed unknown of each component (in key order), the published cell to
-    suppress (see the module's docstring): one per component and tour, since one suppression often
-    protects every exposed cell of its component. Also the labels of exposed unknowns for which no
-    published cell can move a bound."""
+    """For each exposed unknown (in key order), the published cell to suppress (see the module's
+    docstring), unless a cell already chosen in this tour moves one of its bounds (one suppression
+    often protects several exposed cells of a component). Also the labels of exposed unknowns for
+    which no published cell can move a bound."""
     chosen: set[tuple] = set()
     unresolved: list[str] = []
     by_root: dict[int, list[int]] = defaultdict(list)
@@ -123,12 +123,13 @@ def choose(sys_: Systeme, exposed: list[tuple[int, str, float, float]]) -> tuple
             if not candidates:
                 unresolved.append("|".join(str(x) for x in sys_.names[g]))
                 continue
+            if candidates & chosen:
+                continue  # a cell chosen for an earlier exposed cell already moves one of its bounds
             best = min(
                 candidates,
                 key=lambda k: (sys_.cells[k] == 0, abs(sys_.cells[k]), k not in nets[0] or k not in nets[1], k),
             )
             chosen.add(best)
-            break
     return chosen, unresolved
 
 
