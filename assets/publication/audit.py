@@ -43,9 +43,6 @@ LARGEUR_MIN = 2
 
 #: LPs on the sum of the open cells of a component before the cell-by-cell LPs.
 SOMMES_MAX = 8
-#: Then at most this many LPs with random ±1 costs, while at least ALEATOIRES_MIN cells are open.
-ALEATOIRES_MAX = 40
-ALEATOIRES_MIN = 50
 
 
 @dataclass
@@ -371,25 +368,6 @@ def audit_component(
             continue
         seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
         if round_number >= 1 and np.count_nonzero(seen_hi - seen_lo < enough) > 0.95 * open_cells.size:
-            break
-    # In a large component, LPs with random ±1 costs on the cells still open (a fixed seed: the same
-    # component gives the same LPs) move them in different directions at once, while they keep
-    # closing more than 2 % of the open cells.
-    rng = np.random.default_rng(len(ids))
-    for _ in range(ALEATOIRES_MAX):
-        open_cells = np.flatnonzero(seen_hi - seen_lo < enough)
-        if open_cells.size < ALEATOIRES_MIN:
-            break
-        costs = np.zeros(len(ids))
-        costs[open_cells] = rng.choice([-1.0, 1.0], size=open_cells.size)
-        model.changeColsCost(len(ids), columns, costs)
-        model.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        value, x = _solve(model)
-        report.programmes += 1
-        if x is None:
-            break
-        seen_lo, seen_hi = np.minimum(seen_lo, x), np.maximum(seen_hi, x)
-        if np.count_nonzero(seen_hi - seen_lo < enough) > 0.98 * open_cells.size:
             break
     model.changeColsCost(len(ids), columns, np.zeros(len(ids)))
     # Then one LP per bound still needed, cell by cell: the minimum is the lower bound when a
