@@ -234,6 +234,8 @@ def audit(publication: Path | None, warehouse: Path | None, largeur: float) -> N
     report = audit_file(settings.publication, settings.warehouse, largeur=largeur)
     click.echo(f"{report.cellules} cases, {report.secrets} secrètes, {report.composantes} composantes "
                f"(la plus grande : {report.plus_grande_composante} inconnues), {report.secondes:.1f} s")
+    if report.infaisables:
+        click.echo(f"Composantes infaisables (relations contradictoires, non auditées) : {report.infaisables}")
     click.echo(f"Cases secrètes retrouvées exactement : {len(report.epingles)}")
     for label, value in report.epingles[:20]:
         click.echo(f"  {label} = {value}")

@@ -72,7 +72,11 @@ def indicateurs(config: SecretStatistiqueConfig, warehouse: WarehouseResource) -
       a published total with exactly one secret part gets a second part suppressed: the smallest
       non-zero published one (ties by period, then code), or the total itself when there is none.
     - Linked and secondary rounds repeat until nothing changes (a suppression can create a new
-      single-suppressed total at another level). Source: `marts.indicateurs`.
+      single-suppressed total at another level).
+    - Then the audit-driven suppression (`protection.py`): the audit of `observatoire audit` (linear
+      programming over every published relation) on the table to publish; a cell it pins (or
+      narrows, or an implicit remainder of 1..seuil−1) gets one more cell suppressed, the rounds run
+      again, until the audit of the touched components finds nothing. Source: `marts.indicateurs`.
     """
     regles = SecretConfig.load(config.regles)
     with warehouse.connect() as conn:
@@ -89,6 +93,11 @@ def indicateurs(config: SecretStatistiqueConfig, warehouse: WarehouseResource) -
             "secret_secondaire": dg.MetadataValue.int(int(report.secondaire)),
             "secret_lie": dg.MetadataValue.int(int(report.liens)),
             "tours": dg.MetadataValue.int(int(report.rounds)),
+            "secret_audit": dg.MetadataValue.int(int(report.audit)),
+            "audit_exposes_avant": dg.MetadataValue.int(int(report.audit_exposes)),
+            "audit_tours": dg.MetadataValue.int(int(report.audit_tours)),
+            "audit_duree_s": dg.MetadataValue.float(round(report.audit_secondes, 1)),
+            "audit_composantes_infaisables": dg.MetadataValue.int(int(report.audit_infaisables)),
             "statuts": dg.MetadataValue.md(markdown_table(counts, 10)),
             "preview_secret": dg.MetadataValue.md(markdown_table(preview)),
         }

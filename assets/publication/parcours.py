@@ -89,6 +89,11 @@ def parcours_siao(config: SecretStatistiqueConfig, warehouse: WarehouseResource)
             "secret_secondaire": dg.MetadataValue.int(int(report.secondaire)),
             "secret_lie": dg.MetadataValue.int(int(report.liens)),
             "tours": dg.MetadataValue.int(int(report.rounds)),
+            "secret_audit": dg.MetadataValue.int(int(report.audit)),
+            "audit_exposes_avant": dg.MetadataValue.int(int(report.audit_exposes)),
+            "audit_tours": dg.MetadataValue.int(int(report.audit_tours)),
+            "audit_duree_s": dg.MetadataValue.float(round(report.audit_secondes, 1)),
+            "audit_composantes_infaisables": dg.MetadataValue.int(int(report.audit_infaisables)),
             "statuts": dg.MetadataValue.md(markdown_table(counts, 10)),
         }
     )

@@ -12,6 +12,9 @@ The rules are data (`data/config/secret_statistique.yaml`); the SQL is in `sql/p
    `equivalences.sql` — territories with the same communes (same numbers, same status);
 3. then, until nothing changes: `liens.sql` (followers, rates of a secret count, equivalent
    territories) and `secondaire.sql` (one round of secondary suppression);
+   then the audit-driven suppression (`protection.py`): the cells an attacker could still pin by
+   combining the relations (linear programming, as `observatoire audit`) get one more suppressed
+   cell each, and the rounds run again, until the audit of the touched components finds nothing;
 4. `indicateurs.sql` — writes `publication.indicateurs`.
 """
 
@@ -24,6 +27,7 @@ from typing import Callable
 import duckdb
 import yaml
 
+from assets.publication.protection import protect
 from pipelines.config import CONFIG_DIR, SQL_DIR
 
 SQL_FOLDER = SQL_DIR / "publication"
@@ -45,8 +49,17 @@ class SecretConfig:
     #: Identities between indicators of one territory and period (total → its terms), protected
     #: like an additive relation: the ledger of section G (ACTIFS = ACTIFS_DEBUT + entries − exits).
     identites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Stocks whose year is one month's value (section G: ACTIFS → "12", ACTIFS_DEBUT → "01"), not
+    #: the sum of the months; and a stock at the start of month m equal to another's at the end of
+    #: m − 1 (ACTIFS_DEBUT → ACTIFS), protected as published equalities.
+    stocks_annee: dict[str, str] = field(default_factory=dict)
+    reports: dict[str, str] = field(default_factory=dict)
     types_secondaires: tuple[str, ...] = ("count", "rate", "median", "ratio")
     territoires_equivalents: bool = True
+    #: The audit-driven suppression (`protection.py`) after the SQL rounds, and the narrowest
+    #: interval it tolerates on a secret cell (the audit's `largeur`).
+    audit_reparation: bool = True
+    audit_largeur: float = 2.0
 
     @classmethod
     def load(cls, path: Path | str = CONFIG_PATH) -> "SecretConfig":
@@ -60,8 +73,12 @@ class SecretConfig:
             suit={str(k): str(v) for k, v in (raw.get("suit") or {}).items()},
             composantes={str(k): tuple(v) for k, v in (raw.get("composantes") or {}).items()},
             identites={str(k): tuple(v) for k, v in (raw.get("identites") or {}).items()},
+            stocks_annee={str(k): str(v) for k, v in (raw.get("stocks_annee") or {}).items()},
+            reports={str(k): str(v) for k, v in (raw.get("reports") or {}).items()},
             types_secondaires=tuple(raw.get("types_secondaires") or ()),
             territoires_equivalents=bool(raw.get("territoires_equivalents", True)),
+            audit_reparation=bool(raw.get("audit_reparation", True)),
+            audit_largeur=float(raw.get("audit_largeur", 2.0)),
         )
 
 
@@ -75,10 +92,19 @@ class SecretReport:
     liens: int = 0
     rounds: int = 0
     par_motif: dict[str, int] = field(default_factory=dict)
+    #: The audit-driven suppression: cells added, tours, exposed cells found by the first audit,
+    #: seconds (whole step and its audits).
+    audit: int = 0
+    audit_tours: int = 0
+    audit_exposes: int = 0
+    audit_non_resolus: list[str] = field(default_factory=list)
+    audit_secondes: float = 0.0
+    audit_secondes_lp: float = 0.0
+    audit_infaisables: int = 0
 
     @property
     def secret(self) -> int:
-        return self.primaire + self.secondaire + self.liens
+        return self.primaire + self.secondaire + self.liens + self.audit
 
 
 def read_sql(name: str) -> str:
@@ -108,13 +134,20 @@ def column_names(conn: duckdb.DuckDBPyConnection, schema: str, table: str) -> li
 
 
 def load_links(conn: duckdb.DuckDBPyConnection, config: SecretConfig) -> None:
-    """The configured links as temporary tables pub_suit, pub_composantes and pub_identites."""
+    """The configured links as temporary tables pub_suit, pub_composantes, pub_identites, pub_stocks
+    and pub_reports."""
     conn.execute("create or replace temp table pub_suit (indicateur varchar, reference varchar)").fetchall()
     conn.execute("create or replace temp table pub_composantes (indicateur varchar, composante varchar)").fetchall()
     conn.execute("create or replace temp table pub_identites (total varchar, terme varchar)").fetchall()
     for total, termes in config.identites.items():
         for terme in termes:
             conn.execute("insert into pub_identites values ($t, $p)", {"t": total, "p": terme}).fetchall()
+    conn.execute("create or replace temp table pub_stocks (indicateur varchar, mois varchar)").fetchall()
+    conn.execute("create or replace temp table pub_reports (debut varchar, fin varchar)").fetchall()
+    for indicateur, mois in config.stocks_annee.items():
+        conn.execute("insert into pub_stocks values ($i, $m)", {"i": indicateur, "m": mois}).fetchall()
+    for debut, fin in config.reports.items():
+        conn.execute("insert into pub_reports values ($d, $f)", {"d": debut, "f": fin}).fetchall()
     for indicateur, reference in config.suit.items():
         conn.execute("insert into pub_suit values ($i, $r)", {"i": indicateur, "r": reference}).fetchall()
     for indicateur, composantes in config.composantes.items():
@@ -153,6 +186,21 @@ def mark(conn: duckdb.DuckDBPyConnection, choice_table: str, motif: str) -> int:
             {"motif": motif},
         ).fetchall()
     return int(count)
+
+
+def secondary_rounds(conn: duckdb.DuckDBPyConnection, report: SecretReport) -> None:
+    """The linked and secondary rounds (`liens.sql`, `secondaire.sql`) until nothing changes."""
+    for _ in range(MAX_ROUNDS):
+        run_sql(conn, "liens")
+        linked = mark(conn, "pub_liens_choix", "lien")
+        run_sql(conn, "secondaire")
+        secondary = mark(conn, "pub_choix", "secondaire")
+        report.liens += linked
+        report.secondaire += secondary
+        report.rounds += 1
+        if not linked and not secondary:
+            return
+    raise RuntimeError(f"le secret secondaire ne converge pas en {MAX_ROUNDS} tours")  # pragma: no cover
 
 
 def suppress(
@@ -195,18 +243,16 @@ def suppress(
     report = SecretReport()
     report.rows = conn.sql("select count(*) from pub_etat").fetchall()[0][0]
     report.primaire = conn.sql("select count(*) from pub_etat where secret_primaire").fetchall()[0][0]
-    for round_number in range(1, MAX_ROUNDS + 1):
-        run_sql(conn, "liens")
-        linked = mark(conn, "pub_liens_choix", "lien")
-        run_sql(conn, "secondaire")
-        secondary = mark(conn, "pub_choix", "secondaire")
-        report.liens += linked
-        report.secondaire += secondary
-        report.rounds = round_number
-        if not linked and not secondary:
-            break
-    else:  # pragma: no cover - each round adds at least one secret cell of a finite table
-        raise RuntimeError(f"le secret secondaire ne converge pas en {MAX_ROUNDS} tours")
+    secondary_rounds(conn, report)
+    if config.audit_reparation:
+        protection = protect(conn, lambda: secondary_rounds(conn, report), config.seuil, config.audit_largeur)
+        report.audit = protection.ajoutes
+        report.audit_tours = protection.tours
+        report.audit_exposes = protection.exposes_initiaux
+        report.audit_non_resolus = protection.non_resolus
+        report.audit_secondes = protection.secondes
+        report.audit_secondes_lp = protection.secondes_audit
+        report.audit_infaisables = protection.composantes_infaisables
     report.par_motif = {
         motif: int(n)
         for motif, n in conn.sql(
