@@ -12,7 +12,8 @@ from assets.publication.audit import audit_cells, epci_geography_connection, geo
 from assets.publication.secret import SecretConfig, publish
 from tests.publication.conftest import dep, reg, row
 
-CONFIG = SecretConfig.load()
+# the loop itself is under test: on, whatever the project's default (off, docs/secret-statistique.md)
+CONFIG = replace(SecretConfig.load(), audit_reparation=True)
 LYON = ("territoire_lda", "L")
 
 
