@@ -16,6 +16,15 @@ SLOW = (
     "tests/rapport/test_commande_asset.py",  # report assets and command, PDF by Chromium
     "tests/app/test_browser.py",  # the observatory driven in Chromium (Playwright)
     "tests/publication/test_deterministe.py",  # the whole pipeline built twice
+    # measured the slowest of the fast lane at the end of stop 22 (--durations): 10 to 48 s each
+    "tests/ingest/test_generated_files.py::test_files_read_in_parts_give_the_same_results",  # every file twice
+    "tests/indicateurs/test_contributions.py::test_incremental_rebuilds_equal_the_reference_and_a_full_rebuild",
+    "tests/indicateurs/test_menages.py::test_a_changed_departement_recomputes_its_households_only",
+    "tests/indicateurs/test_ledger_incremental.py",  # section G rebuilt household by household vs whole
+    "tests/evaluation/test_recovery.py",  # the generator's scenario through the whole evaluation
+    "tests/indicateurs/test_ground_truth.py",  # generated landing folder, pipeline, every truth value
+    "tests/indicateurs/test_ground_truth_epci.py",  # the same at EPCI level
+    "tests/pipeline/test_nothing_new.py",  # two whole `observatoire run`
 )
 
 
