@@ -43,22 +43,27 @@ FENETRES = {"12 derniers mois": 12, "3 dernières années": 36, "Toute la pério
 # ---------------------------------------------------------------------------------------- data
 
 
-@st.cache_data(ttl=data.TTL, show_spinner=False)
-def cellules_mensuelles(
-    chemin: str, territoire_type: str, territoire_code: str, version: float | None = None
-) -> pl.DataFrame:
-    """The territory's monthly section G cells (`periode` = AAAA-MM): indicateur, periode, valeur, statut."""
+def _cellules(chemin: str, territoire_type: str, territoire_code: str, codes: list[str], periode: str) -> pl.DataFrame:
+    """The territory's published cells of `codes` whose `periode` matches the pattern `periode`."""
     return data._requete(
         chemin,
         """
         select indicateur, periode, valeur, statut
         from publication.indicateurs
         where territoire_type = $type and territoire_code = $code and list_contains($codes, indicateur)
-          and regexp_full_match(periode, '[0-9]{4}-[0-9]{2}')
+          and regexp_full_match(periode, $motif)
         order by periode, indicateur
         """,
-        {"type": territoire_type, "code": territoire_code, "codes": list(g.MENSUELS)},
+        {"type": territoire_type, "code": territoire_code, "codes": codes, "motif": periode},
     )
+
+
+@st.cache_data(ttl=data.TTL, show_spinner=False)
+def cellules_mensuelles(
+    chemin: str, territoire_type: str, territoire_code: str, version: float | None = None
+) -> pl.DataFrame:
+    """The territory's monthly section G cells (`periode` = AAAA-MM): indicateur, periode, valeur, statut."""
+    return _cellules(chemin, territoire_type, territoire_code, list(g.MENSUELS), "[0-9]{4}-[0-9]{2}")
 
 
 @st.cache_data(ttl=data.TTL, show_spinner=False)
@@ -66,17 +71,7 @@ def cellules_annuelles(
     chemin: str, territoire_type: str, territoire_code: str, version: float | None = None
 ) -> pl.DataFrame:
     """The territory's yearly returns after housing and episode cells: indicateur, periode, valeur, statut."""
-    return data._requete(
-        chemin,
-        """
-        select indicateur, periode, valeur, statut
-        from publication.indicateurs
-        where territoire_type = $type and territoire_code = $code and list_contains($codes, indicateur)
-          and regexp_full_match(periode, '[0-9]{4}')
-        order by periode, indicateur
-        """,
-        {"type": territoire_type, "code": territoire_code, "codes": [*g.RETOURS, *g.EPISODES]},
-    )
+    return _cellules(chemin, territoire_type, territoire_code, [*g.RETOURS, *g.EPISODES], "[0-9]{4}")
 
 
 # ---------------------------------------------------------------------------------- the grid
